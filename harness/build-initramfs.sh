@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the multikernel kselftests as static binaries and pack them with
+# busybox-static and harness/guest/ into $BUILD/initramfs.cpio.gz.
+. "$(dirname "$0")/common.sh"
+
+ksft=$BUILD/kselftest
+root=$BUILD/initramfs
+
+say "building kselftests (static)"
+rm -rf "$ksft"
+LDFLAGS=-static make -s -C "$SRC/tools/testing/selftests" TARGETS=multikernel \
+	KHDR_INCLUDES="-isystem $OUT_TEST/usr/include" \
+	INSTALL_PATH="$ksft" install >/dev/null
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,etc,proc,sys,dev,tmp,root}
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
+cp "$REPO/harness/guest/init" "$root/init"
+cp "$REPO/harness/guest/timeout" "$root/usr/bin/timeout"
+cp "$REPO/harness/guest/motd" "$root/etc/motd"
+chmod +x "$root/init" "$root/usr/bin/timeout"
+cp -a "$ksft" "$root/kselftest"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$BUILD/initramfs.cpio.gz"
+say "initramfs: $BUILD/initramfs.cpio.gz ($(du -k "$BUILD/initramfs.cpio.gz" | cut -f1) KiB)"

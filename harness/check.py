@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the test guest, watch it, and judge the run.
+
+Reads what the guest wrote on its serial ports (console.log: kernel
+console with the KUnit KTAP; tests.log: kselftest TAP, kmemleak report,
+taint), adds the TAP files of the harness's own checks, prints one line
+per test and ends with "N passed, N failed, N skipped".  Exit status 1 on
+any failure, including a kernel splat, a leak in our code, a taint, or a
+guest that did not finish in time.
+"""
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+MARK = "MK-HARNESS: "
+
+# Kernel reports that fail a run whatever the tests said.
+SPLATS = re.compile(
+    r"\bBUG:|WARNING:|\bOops\b|general protection fault|kernel BUG at|"
+    r"Kernel panic|INFO: task .* blocked for more than|"
+    r"rcu: INFO: .*detected stall|UBSAN:|ODEBUG:|"
+    r"INFO: trying to register non-static key|list_(add|del) corruption"
+)
+
+# Taint flags that mean the kernel complained: bad page, die, warn,
+# soft lockup, machine check.  (KUnit itself sets TAINT_TEST.)
+TAINT_FAIL = {4: "M (machine check)", 5: "B (bad page)", 7: "D (oops)",
+              9: "W (warning)", 14: "L (soft lockup)"}
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ?")
+RESULT = re.compile(r"^(ok|not ok) (\d+)(?: -)? ?(.*?)(?:\s+#\s*(SKIP|TODO|TIMEOUT|exit=\S+)(.*))?$")
+
+
+class Results:
+    def __init__(self):
+        self.rows = []  # (status, name, note); status: ok, not ok, skip
+
+    def add(self, ok, name, note="", skip=False):
+        status = "skip" if skip else ("ok" if ok else "not ok")
+        self.rows.append((status, name, note))
+
+    def count(self, status):
+        return sum(1 for r in self.rows if r[0] == status)
+
+    def failed(self):
+        return self.count("not ok") > 0
+
+
+def read_lines(path):
+    try:
+        with open(path, errors="replace") as f:
+            return [line.rstrip("\r\n").replace("\r", "") for line in f]
+    except FileNotFoundError:
+        return []
+
+
+def console_lines(path):
+    return [TIMESTAMP.sub("", line) for line in read_lines(path)]
+
+
+def run_guest(args):
+    """Start QEMU, wait for the guest; return a note if it had to be killed."""
+    for name in ("console.log", "partition.log", "tests.log"):
+        open(os.path.join(args.out, name), "w").close()
+    qemu = subprocess.Popen([args.qemu, "check", args.out],
+                            start_new_session=True,
+                            stdout=open(os.path.join(args.out, "qemu.log"), "w"),
+                            stderr=subprocess.STDOUT)
+    start = time.monotonic()
+    problem = None
+    while qemu.poll() is None:
+        elapsed = time.monotonic() - start
+        up = any(MARK + "userspace up" in line
+                 for line in read_lines(os.path.join(args.out, "console.log")))
+        if not up and elapsed > args.boot_timeout:
+            problem = "no userspace within %d s" % args.boot_timeout
+        elif elapsed > args.timeout:
+            problem = "guest still running after %d s" % args.timeout
+        if problem:
+            os.killpg(qemu.pid, signal.SIGKILL)
+            qemu.wait()
+            break
+        time.sleep(0.5)
+    return problem, time.monotonic() - start
+
+
+def parse_kunit(lines, res):
+    """KUnit KTAP on the kernel console: suites at depth 0, cases at 1."""
+    try:
+        first = lines.index("KTAP version 1")
+    except ValueError:
+        res.add(False, "kunit", "no KUnit output on the console")
+        return
+    planned, reported, suite, suite_fail, details = None, 0, "?", False, []
+    for line in lines[first + 1:]:
+        indent = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        if indent == 0 and planned is None and re.fullmatch(r"1\.\.\d+", body):
+            planned = int(body[3:])
+            continue
+        m = re.match(r"# Subtest: (\S+)", body)
+        if indent == 4 and m:
+            suite = m.group(1)
+            continue
+        m = RESULT.match(body)
+        if not m:
+            if indent >= 4:
+                details.append(body.lstrip("# "))
+            continue
+        ok, name, skip = m.group(1) == "ok", m.group(3), m.group(4) == "SKIP"
+        if indent == 4:
+            res.add(ok, "kunit: %s.%s" % (suite, name),
+                    "; ".join(details) if not ok or skip else "", skip)
+            suite_fail |= not ok
+        elif indent == 0:
+            if not ok and not suite_fail:
+                res.add(False, "kunit: %s" % name, "suite failed")
+            reported += 1
+            suite_fail = False
+            if planned is not None and reported >= planned:
+                break
+        details = []
+    if planned is None or reported < planned:
+        res.add(False, "kunit", "incomplete: %d of %s suites reported"
+                % (reported, planned if planned is not None else "?"))
+
+
+def parse_kselftest(lines, res):
+    """run_kselftest.sh output: programs at top level, their TAP behind '# '."""
+    planned, programs, subtests, diag, ran = None, 0, [], [], False
+    for line in lines:
+        if line.startswith("1..") and planned is None:
+            planned = int(line[3:])
+            continue
+        if line.startswith("# "):
+            m = RESULT.match(line[2:])
+            if m:
+                subtests.append((m, diag))
+                diag = []
+            elif line.startswith("# # "):
+                diag.append(line[4:].strip())
+            continue
+        m = RESULT.match(line)
+        if not m:
+            continue
+        ran = True
+        programs += 1
+        ok, name, directive = m.group(1) == "ok", m.group(3), m.group(4)
+        prog = name.replace("selftests: ", "").replace(": ", "/")
+        for s, why in subtests:
+            ok_sub, skip = s.group(1) == "ok", s.group(4) == "SKIP"
+            note = (s.group(5) or "").strip() if skip else \
+                "" if ok_sub else "; ".join(why[-4:])
+            res.add(ok_sub, "kselftest: %s: %s" % (prog, s.group(3)), note, skip)
+        sub_fail = any(s.group(1) != "ok" for s, _ in subtests)
+        if not subtests:
+            # Our programs all print TAP: none means lost or broken output.
+            skip = directive == "SKIP"
+            res.add(ok and skip, "kselftest: %s" % prog,
+                    "%s%s" % (directive or "", m.group(5) or "") if skip or not ok
+                    else "printed no TAP results", skip)
+        elif not ok and not sub_fail:
+            res.add(False, "kselftest: %s" % prog,
+                    "program failed: %s" % (directive or "?"))
+        subtests, diag = [], []
+    if not ran:
+        res.add(False, "kselftest", "the runner reported no test")
+    elif planned is not None and programs < planned:
+        res.add(False, "kselftest", "incomplete: %d of %d programs reported"
+                % (programs, planned))
+
+
+def section(lines, begin, end):
+    try:
+        i = lines.index(MARK + begin)
+    except ValueError:
+        return None
+    try:
+        j = lines.index(MARK + end, i)
+    except ValueError:
+        j = len(lines)
+    return lines[i + 1:j]
+
+
+def our_symbols(objdir, sources):
+    """Functions defined by our overlay .c files, as built into objdir."""
+    syms = set()
+    for src in read_lines(sources):
+        obj = os.path.join(objdir, src[:-2] + ".o")
+        if not src.endswith(".c") or not os.path.exists(obj):
+            continue
+        out = subprocess.run(["nm", "--defined-only", obj],
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            p = line.split()
+            if len(p) == 3 and p[1] in "tTwW":
+                syms.add(p[2])
+    return syms
+
+
+def parse_kmemleak(report, syms, res):
+    blocks, cur = [], None
+    for line in report:
+        if line.startswith("unreferenced object"):
+            cur = [line]
+            blocks.append(cur)
+        elif cur is not None:
+            cur.append(line)
+    ours = []
+    for b in blocks:
+        frames = {m.group(1) for m in (re.search(r"([A-Za-z0-9_.]+)\+0x", l)
+                                       for l in b) if m}
+        if frames & syms:
+            ours.append(b)
+    note = "%d leak(s) reported, %d in our code" % (len(blocks), len(ours))
+    res.add(not ours, "kmemleak: no leak allocated by our code", note)
+    for b in ours:
+        for l in b:
+            print("    " + l)
+
+
+def parse_extra(path, res):
+    """A harness check's TAP: 'ok/not ok N name # note' lines."""
+    for line in read_lines(path):
+        m = RESULT.match(line)
+        if m:
+            res.add(m.group(1) == "ok", m.group(3),
+                    (m.group(4) or "") + (m.group(5) or ""), m.group(4) == "SKIP")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--qemu", required=True, help="harness/qemu.sh")
+    ap.add_argument("--out", required=True, help="results directory")
+    ap.add_argument("--objdir", required=True, help="kernel build directory")
+    ap.add_argument("--sources", required=True,
+                    help="file listing our kernel .c files, relative to the tree")
+    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--boot-timeout", type=int, default=120)
+    ap.add_argument("--extra", action="append", default=[],
+                    help="TAP file of a harness check to include")
+    args = ap.parse_args()
+
+    res = Results()
+    for path in args.extra:
+        parse_extra(path, res)
+
+    problem, took = run_guest(args)
+    console = console_lines(os.path.join(args.out, "console.log"))
+    tests = read_lines(os.path.join(args.out, "tests.log"))
+    up = MARK + "userspace up" in console
+    res.add(up, "boot: reached userspace", problem if not up else "")
+    finished = MARK + "end" in tests
+    res.add(finished, "guest: ran every test and shut down",
+            problem or ("" if finished else "guest stopped early"))
+
+    parse_kunit(console, res)
+
+    ksft = section(tests, "begin", "kmemleak begin")
+    if ksft is None:
+        ksft = section(tests, "begin", "end") or []
+    parse_kselftest(ksft, res)
+
+    splats = [(i, l) for i, l in enumerate(console) if SPLATS.search(l)]
+    res.add(not splats, "kernel: no splat (BUG, WARNING, Oops, lockdep, KASAN, "
+            "UBSAN, hung task, panic)", "%d report(s)" % len(splats) if splats else "")
+
+    report = section(tests, "kmemleak begin", "kmemleak end")
+    if report is not None:
+        parse_kmemleak(report, our_symbols(args.objdir, args.sources), res)
+    elif finished:
+        res.add(False, "kmemleak: no leak allocated by our code",
+                "kmemleak scan unavailable")
+
+    taint = [l for l in tests if l.startswith(MARK + "tainted ")]
+    if taint:
+        value = int(taint[-1].split()[-1])
+        bad = [v for b, v in TAINT_FAIL.items() if value & (1 << b)]
+        res.add(not bad, "kernel: not tainted by a complaint",
+                "tainted %d: %s" % (value, ", ".join(bad)) if bad else "")
+
+    print()
+    for status, name, note in res.rows:
+        print("%-6s %s%s" % (status, name, "  # " + note if note else ""))
+    for i, line in splats[:10]:
+        print("\n--- splat at console line %d:" % (i + 1))
+        for l in console[max(0, i - 2):i + 25]:
+            print("    " + l)
+    print("\nguest ran %.0f s; logs in %s" % (took, args.out))
+    print("%d passed, %d failed, %d skipped"
+          % (res.count("ok"), res.count("not ok"), res.count("skip")))
+    return 1 if res.failed() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

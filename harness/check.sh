@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: lint, build the test kernel and initramfs, boot them in QEMU,
+# run KUnit and the multikernel kselftests, judge the run (harness/check.py).
+# Ends with "N passed, N failed, N skipped"; exit 1 on any failure.
+. "$(dirname "$0")/common.sh"
+lock_build
+
+results=$BUILD/results
+mkdir -p "$results"
+rm -f "$results"/{lint.tap,build.tap,console.log,partition.log,tests.log,qemu.log}
+extra=(--extra "$results/lint.tap" --extra "$results/build.tap")
+
+start=$SECONDS
+"$REPO/harness/lint.sh" "$results/lint.tap" || true
+
+# check-configs results count only if made from exactly these sources.
+if [ -f "$results/check-configs.tap" ] &&
+   grep -qxF "# source-state $(source_state)" "$results/check-configs.tap"; then
+	extra+=(--extra "$results/check-configs.tap")
+fi
+
+if "$REPO/harness/build-kernel.sh" && "$REPO/harness/build-initramfs.sh"; then
+	echo "ok 1 build: kernel, headers, kselftests, initramfs # $((SECONDS - start)) s" > "$results/build.tap"
+else
+	echo "not ok 1 build: kernel, headers, kselftests, initramfs" > "$results/build.tap"
+	cat "$results"/{lint,build}.tap | sed -n 's/^not ok [0-9]* /not ok /p'
+	echo "$(grep -c '^ok' "$results/lint.tap" || true) passed, $(cat "$results"/{lint,build}.tap | grep -c '^not ok') failed"
+	exit 1
+fi
+
+overlay_files | grep '\.c$' | grep -v '^tools/' > "$results/our-sources.txt" || true
+say "booting the test kernel (TCG, -smp 4, -m 2G)"
+exec python3 "$REPO/harness/check.py" --qemu "$REPO/harness/qemu.sh" \
+	--out "$results" --objdir "$OUT_TEST" --sources "$results/our-sources.txt" \
+	--timeout "${MK_TIMEOUT:-900}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" "${extra[@]}"

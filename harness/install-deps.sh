@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Make sure every tool the harness uses is there.  As root, install what
+# is missing with apt-get; otherwise print the exact command to run.
+. "$(dirname "$0")/common.sh"
+
+# command-or-file:package
+needs=(
+	"$TARBALL:linux-source-6.12"
+	quilt:quilt
+	qemu-system-x86_64:qemu-system-x86
+	/bin/busybox:busybox-static
+	gcc:build-essential make:build-essential bc:bc bison:bison flex:flex
+	/usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
+	cpio:cpio depmod:kmod rsync:rsync ccache:ccache python3:python3
+	perl:perl xz:xz-utils gzip:gzip
+	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+)
+
+missing=()
+for n in "${needs[@]}"; do
+	what=${n%%:*} pkg=${n##*:}
+	case $what in
+	/*) [ -e "$what" ] && continue ;;
+	*) command -v "$what" >/dev/null && continue ;;
+	esac
+	case " ${missing[*]} " in *" $pkg "*) ;; *) missing+=("$pkg") ;; esac
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	die "missing packages; run as root: apt-get install ${missing[*]}"
+fi
+say "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

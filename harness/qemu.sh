@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# qemu.sh run|check [RESULTS_DIR]
+# Boot the test kernel and initramfs: TCG (KVM aborts on these machines),
+# 4 CPUs, 2 GiB.  run: console and shell on this terminal, partition
+# console in $BUILD/partition-console.log.  check: every serial port to a
+# file in RESULTS_DIR; the guest runs the tests and powers off.
+. "$(dirname "$0")/common.sh"
+
+mode=$1
+kernel=$OUT_TEST/arch/x86/boot/bzImage
+append="console=ttyS0 panic=-1 mk.mode=$mode ${MK_APPEND:-}"
+args=(-accel tcg -cpu max -smp 4 -m 2G -nodefaults -no-reboot
+      -display none -kernel "$kernel" -initrd "$BUILD/initramfs.cpio.gz")
+
+case $mode in
+run)
+	exec qemu-system-x86_64 "${args[@]}" -append "$append" \
+		-serial mon:stdio -serial "file:$BUILD/partition-console.log" -serial null
+	;;
+check)
+	out=$2
+	exec qemu-system-x86_64 "${args[@]}" -append "$append" \
+		-serial "file:$out/console.log" -serial "file:$out/partition.log" \
+		-serial "file:$out/tests.log" -monitor none
+	;;
+*)
+	die "usage: qemu.sh run|check RESULTS_DIR"
+	;;
+esac
