@@ -9,7 +9,7 @@ root=$BUILD/initramfs
 
 say "building kselftests (static)"
 rm -rf "$ksft"
-LDFLAGS=-static make -s -C "$SRC/tools/testing/selftests" TARGETS=multikernel \
+CFLAGS=-Werror LDFLAGS=-static make -s -C "$SRC/tools/testing/selftests" TARGETS=multikernel \
 	KHDR_INCLUDES="-isystem $OUT_TEST/usr/include" \
 	INSTALL_PATH="$ksft" install >/dev/null
 

@@ -1,15 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# configure.sh OUTDIR [FRAGMENT...]
+# configure.sh OUTDIR [VARIANT]
 # Make OUTDIR/.config: tinyconfig, then configs/*.config in name order,
-# then the extra fragments, then olddefconfig.  Fails when any option a
-# fragment asks for did not end up with the requested value (usually an
-# unmet dependency).  Skipped when nothing that shapes the config changed.
+# then the variant fragment if any, then olddefconfig.  Fails when an
+# option did not end up with the requested value (usually an unmet
+# dependency): every option of configs/*.config for the test config; for a
+# variant, every option of the variant (options it makes unreachable may
+# differ from configs/*.config, which the test config already checks).
+# Skipped when nothing that shapes the config changed.
 . "$(dirname "$0")/common.sh"
 
 out=$1
-shift
-fragments=("$REPO"/configs/*.config "$@")
+variant=${2:-}
+fragments=("$REPO"/configs/*.config $variant)
+checked=("${fragments[@]}")
+[ -n "$variant" ] && checked=("$variant")
 
 state=$( {
 	cat "${fragments[@]}"
@@ -38,7 +43,7 @@ while IFS=' ' read -r sym want; do
 	echo "  $sym: asked for $want, got ${got:-n} (check its dependencies)" >&2
 	bad=1
 done < <(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)/\1 \2/p' \
-		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1 n/p' "${fragments[@]}" |
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1 n/p' "${checked[@]}" |
 	awk '{ want[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
 	     END { for (i = 0; i < n; i++) print order[i], want[order[i]] }')
 [ $bad -eq 0 ] || die "config $(basename "$out"): requested options not set"

@@ -83,8 +83,11 @@ TEST(feature_files_are_known)
 			seen[i]++;
 	}
 	closedir(d);
-	for (i = 0; i < NR_FEATURES; i++)
-		EXPECT_EQ(1, seen[i]) TH_LOG("feature '%s' missing", features[i].name);
+	for (i = 0; i < NR_FEATURES; i++) {
+		const char *name = features[i].name;
+
+		EXPECT_EQ(1, seen[i]) TH_LOG("feature '%s' missing", name);
+	}
 }
 
 /* Value of @config in /proc/config.gz: 1 for =y, 0 otherwise, -1 if unreadable. */
