@@ -5,13 +5,19 @@
 # Ends with "N passed, N failed, N skipped"; exit 1 on any failure.
 . "$(dirname "$0")/common.sh"
 lock_build
+"$REPO/harness/install-deps.sh"
 
 results=$BUILD/results
 mkdir -p "$results"
-rm -f "$results"/{lint.tap,build.tap,console.log,partition.log,tests.log,qemu.log}
-extra=(--extra "$results/lint.tap" --extra "$results/build.tap")
+rm -f "$results"/{harness.tap,lint.tap,build.tap,console.log,partition.log,tests.log,qemu.log}
+extra=(--extra "$results/harness.tap" --extra "$results/lint.tap" --extra "$results/build.tap")
 
-start=$SECONDS
+if python3 "$REPO/harness/test_check.py" > "$results/harness-test.log" 2>&1; then
+	echo "ok 1 harness: result parser unit tests" > "$results/harness.tap"
+else
+	cat "$results/harness-test.log" >&2
+	echo "not ok 1 harness: result parser unit tests" > "$results/harness.tap"
+fi
 "$REPO/harness/lint.sh" "$results/lint.tap" || true
 
 # check-configs results count only if made from exactly these sources.
@@ -20,12 +26,13 @@ if [ -f "$results/check-configs.tap" ] &&
 	extra+=(--extra "$results/check-configs.tap")
 fi
 
+start=$SECONDS
 if "$REPO/harness/build-kernel.sh" && "$REPO/harness/build-initramfs.sh"; then
 	echo "ok 1 build: kernel, headers, kselftests, initramfs # $((SECONDS - start)) s" > "$results/build.tap"
 else
 	echo "not ok 1 build: kernel, headers, kselftests, initramfs" > "$results/build.tap"
-	cat "$results"/{lint,build}.tap | sed -n 's/^not ok [0-9]* /not ok /p'
-	echo "$(grep -c '^ok' "$results/lint.tap" || true) passed, $(cat "$results"/{lint,build}.tap | grep -c '^not ok') failed"
+	cat "$results"/{harness,lint,build}.tap | sed -n 's/^not ok [0-9]* /not ok /p'
+	echo "$(cat "$results"/{harness,lint}.tap | grep -c '^ok') passed, $(cat "$results"/{harness,lint,build}.tap | grep -c '^not ok') failed"
 	exit 1
 fi
 

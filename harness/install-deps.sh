@@ -12,7 +12,7 @@ needs=(
 	/bin/busybox:busybox-static
 	gcc:build-essential make:build-essential bc:bc bison:bison flex:flex
 	/usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
-	cpio:cpio depmod:kmod rsync:rsync ccache:ccache python3:python3
+	cpio:cpio depmod:kmod ccache:ccache python3:python3 nm:binutils
 	perl:perl xz:xz-utils gzip:gzip
 	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 )

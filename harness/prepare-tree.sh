@@ -29,6 +29,11 @@ check_layout() {
 			bad=1
 		done
 	done
+	for p in $(cd "$REPO/patches" && ls); do
+		series_patches | grep -qxF "$p" && continue
+		echo "patches/$p is not named in series" >&2
+		bad=1
+	done
 	for f in $(overlay_files | LC_ALL=C comm -12 - "$BUILD/pristine-files.txt"); do
 		echo "overlay file $f would overwrite the upstream file: change it with a patch" >&2
 		bad=1
@@ -44,7 +49,8 @@ apply_series() {
 
 	export QUILT_PATCHES=$applied QUILT_PC=.pc
 	local touched=$BUILD/patched-files.txt
-	if [ -d "$SRC/.pc" ]; then
+	# After a failed push only some (or none) of the patches are applied.
+	if (cd "$SRC" && quilt applied >/dev/null 2>&1); then
 		say "series changed: removing the applied patches"
 		(cd "$SRC" && quilt pop -a -q >/dev/null)
 	fi

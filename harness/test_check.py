@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests for harness/check.py's judging of guest output.
+
+Each test feeds the parsers the kind of output a guest really prints and
+checks the verdict, so a change to the harness cannot quietly turn a
+failure into a pass.
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check  # noqa: E402
+
+KUNIT_OK = """\
+[   20.7] KTAP version 1
+[   20.7] 1..1
+[   20.7]     KTAP version 1
+[   20.7]     # Subtest: multikernel_core
+[   20.7]     1..2
+[   20.8]     ok 1 case_a
+[   20.8]     ok 2 case_b # SKIP no hardware
+[   20.8] # multikernel_core: pass:1 fail:0 skip:1 total:2
+[   20.8] ok 1 multikernel_core
+"""
+
+KSFT = """\
+TAP version 13
+1..1
+# timeout set to 45
+# selftests: multikernel: sysfs_test
+# TAP version 13
+# 1..3
+# ok 1 global.a
+# # sysfs_test.c:62:b:Expected '2' == '1'
+# not ok 2 global.b
+# ok 3 global.c # SKIP no config
+# # Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0
+not ok 1 selftests: multikernel: sysfs_test # exit=1
+"""
+
+
+def lines(text):
+    return [check.TIMESTAMP.sub("", l) for l in text.splitlines()]
+
+
+def rows(res):
+    return {name: (status, note) for status, name, note in res.rows}
+
+
+class KUnit(unittest.TestCase):
+    def test_pass_and_skip(self):
+        res = check.Results()
+        check.parse_kunit(lines(KUNIT_OK), res)
+        r = rows(res)
+        self.assertEqual(r["kunit: multikernel_core.case_a"][0], "ok")
+        self.assertEqual(r["kunit: multikernel_core.case_b"][0], "skip")
+        self.assertFalse(res.failed())
+
+    def test_failed_case_keeps_its_message(self):
+        text = KUNIT_OK.replace(
+            "    ok 1 case_a",
+            "    # case_a: EXPECTATION FAILED at core_kunit.c:70\n[ 20.8]     not ok 1 case_a")
+        res = check.Results()
+        check.parse_kunit(lines(text), res)
+        status, note = rows(res)["kunit: multikernel_core.case_a"]
+        self.assertEqual(status, "not ok")
+        self.assertIn("EXPECTATION FAILED", note)
+
+    def test_missing_and_truncated_output_fail(self):
+        res = check.Results()
+        check.parse_kunit(["Run /init as init process"], res)
+        self.assertTrue(res.failed())
+        res = check.Results()
+        check.parse_kunit(lines(KUNIT_OK)[:6], res)  # crashed mid-suite
+        self.assertIn("incomplete", rows(res)["kunit"][1])
+
+    def test_failed_suite_without_failed_case(self):
+        res = check.Results()
+        check.parse_kunit(lines(KUNIT_OK.replace("] ok 1 multikernel_core",
+                                                 "] not ok 1 multikernel_core")), res)
+        self.assertEqual(rows(res)["kunit: multikernel_core"][0], "not ok")
+
+
+class Kselftest(unittest.TestCase):
+    def test_subtests_counted_with_reasons(self):
+        res = check.Results()
+        check.parse_kselftest(KSFT.splitlines(), res)
+        r = rows(res)
+        self.assertEqual(r["kselftest: multikernel/sysfs_test: global.a"][0], "ok")
+        status, note = r["kselftest: multikernel/sysfs_test: global.b"]
+        self.assertEqual(status, "not ok")
+        self.assertIn("Expected", note)
+        self.assertEqual(r["kselftest: multikernel/sysfs_test: global.c"],
+                         ("skip", "no config"))
+
+    def test_program_failing_after_passing_subtests(self):
+        text = KSFT.replace("# not ok 2 global.b", "# ok 2 global.b")
+        res = check.Results()
+        check.parse_kselftest(text.splitlines(), res)
+        self.assertEqual(rows(res)["kselftest: multikernel/sysfs_test"][0], "not ok")
+
+    def test_program_without_tap_output_fails(self):
+        res = check.Results()
+        check.parse_kselftest(["TAP version 13", "1..1",
+                               "ok 1 selftests: multikernel: sysfs_test"], res)
+        self.assertEqual(rows(res)["kselftest: multikernel/sysfs_test"],
+                         ("not ok", "printed no TAP results"))
+
+    def test_timeout_and_missing_programs(self):
+        res = check.Results()
+        check.parse_kselftest(["1..2", "not ok 1 selftests: multikernel: t "
+                               "# TIMEOUT 45 seconds"], res)
+        r = rows(res)
+        self.assertEqual(r["kselftest: multikernel/t"][0], "not ok")
+        self.assertIn("incomplete", r["kselftest"][1])
+
+    def test_nothing_ran(self):
+        res = check.Results()
+        check.parse_kselftest([], res)
+        self.assertTrue(res.failed())
+
+
+class KernelReports(unittest.TestCase):
+    def test_splats(self):
+        for line in ("WARNING: CPU: 3 PID: 1 at kernel/multikernel/core.c:100 f+0x1/0x2",
+                     "BUG: KASAN: slab-use-after-free in f+0x1/0x2",
+                     "WARNING: possible circular locking dependency detected",
+                     "BUG: sleeping function called from invalid context at x.c:1",
+                     "INFO: task kworker/0:1:12 blocked for more than 60 seconds.",
+                     "UBSAN: array-index-out-of-bounds in x.c:3:4",
+                     "Kernel panic - not syncing: No working init found.",
+                     "Oops: general protection fault, probably for non-canonical address",
+                     "ODEBUG: free active (active state 0) object: x"):
+            self.assertTrue(check.SPLATS.search(line), line)
+        for line in ("Run /init as init process", "multikernel: interface version 1",
+                     "kmemleak: Kernel memory leak detector initialized (mem pool available: 15788)"):
+            self.assertFalse(check.SPLATS.search(line), line)
+
+    def test_kmemleak_attributes_leaks(self):
+        report = ["unreferenced object 0xffff888003b4e580 (size 64):",
+                  "  comm \"swapper/0\", pid 1, jiffies 4294672310",
+                  "  backtrace (crc f40b4c28):",
+                  "    __kmalloc_cache_noprof+0x133/0x169",
+                  "    multikernel_init+0xd1/0xf6",
+                  "unreferenced object 0xffff888003b4e600 (size 32):",
+                  "  backtrace (crc 1):",
+                  "    __kmalloc_noprof+0x1/0x2",
+                  "    acpi_something+0x1/0x2"]
+        res = check.Results()
+        check.parse_kmemleak(report, {"multikernel_init"}, res)
+        status, note = res.rows[0][0], res.rows[0][2]
+        self.assertEqual(status, "not ok")
+        self.assertEqual(note, "2 leak(s) reported, 1 in our code")
+        res = check.Results()
+        check.parse_kmemleak(report[5:], {"multikernel_init"}, res)
+        self.assertFalse(res.failed())
+
+
+if __name__ == "__main__":
+    unittest.main()
