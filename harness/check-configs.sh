@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check-configs: build vmlinux once per configs/variants/*.config,
-# each merged last over the test config, in its own output folder.  The
+# make check-configs: build each configs/variants/*.config, merged last
+# over the test config, in its own output folder: vmlinux, or the targets
+# a "# build: TARGET..." line in the fragment names (a directory such as
+# kernel/multikernel/ when only our #if boundaries are at stake).  The
 # results are kept with the source state they were made from, so that
 # make check reports them while they still hold.
 . "$(dirname "$0")/common.sh"
@@ -17,9 +19,11 @@ bad=0 n=0
 for v in "$REPO"/configs/variants/*.config; do
 	name=$(basename "$v" .config)
 	out=$SRC/out-$name
+	targets=$(sed -n 's/^# build: //p' "$v")
 	n=$((n + 1))
 	start=$SECONDS
-	if "$REPO/harness/configure.sh" "$out" "$v" && kmake -s O="$out" vmlinux; then
+	# shellcheck disable=SC2086 # a list of make targets
+	if "$REPO/harness/configure.sh" "$out" "$v" && kmake -s O="$out" ${targets:-vmlinux}; then
 		echo "ok $n config $name: builds # $((SECONDS - start)) s" >> "$tap.new"
 		say "config $name: built in $((SECONDS - start)) s"
 	else
