@@ -9,7 +9,8 @@ root=$BUILD/initramfs
 
 say "building kselftests (static)"
 rm -rf "$ksft"
-CFLAGS=-Werror LDFLAGS=-static make -s -C "$SRC/tools/testing/selftests" TARGETS=multikernel \
+# -B: lib.mk does not track the UAPI headers the tests include.
+CFLAGS=-Werror LDFLAGS=-static make -B -s -C "$SRC/tools/testing/selftests" TARGETS=multikernel \
 	KHDR_INCLUDES="-isystem $OUT_TEST/usr/include" \
 	INSTALL_PATH="$ksft" install >/dev/null
 
