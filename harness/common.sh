@@ -41,6 +41,12 @@ series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/series" | awk '{ print $1 }'
 }
 
+# Hash of the series file and the patches it names, as the tree has them
+# applied (build/series.stamp).
+series_state() {
+	(cat "$REPO/series"; for p in $(series_patches); do cat "$REPO/patches/$p"; done) | sha256sum
+}
+
 # Hash of everything that defines the kernel sources and config:
 # series, patches, overlay files and config fragments.
 source_state() {

@@ -43,7 +43,7 @@ check_layout() {
 
 apply_series() {
 	local want have applied=$BUILD/applied-patches p log
-	want=$( (cat "$REPO/series"; for p in $(series_patches); do cat "$REPO/patches/$p"; done) | sha256sum)
+	want=$(series_state)
 	have=$(cat "$BUILD/series.stamp" 2>/dev/null || true)
 	[ "$want" = "$have" ] && return 0
 
