@@ -234,23 +234,8 @@ def parse_extra(path, res):
                     (m.group(4) or "") + (m.group(5) or ""), m.group(4) == "SKIP")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--qemu", required=True, help="harness/qemu.sh")
-    ap.add_argument("--out", required=True, help="results directory")
-    ap.add_argument("--objdir", required=True, help="kernel build directory")
-    ap.add_argument("--sources", required=True,
-                    help="file listing our kernel .c files, relative to the tree")
-    ap.add_argument("--timeout", type=int, default=600)
-    ap.add_argument("--boot-timeout", type=int, default=120)
-    ap.add_argument("--extra", action="append", default=[],
-                    help="TAP file of a harness check to include")
-    args = ap.parse_args()
-
-    res = Results()
-    for path in args.extra:
-        parse_extra(path, res)
-
+def judge_guest(args, res):
+    """Boot the guest and add its results; return the report to print."""
     problem, took = run_guest(args)
     console = console_lines(os.path.join(args.out, "console.log"))
     tests = read_lines(os.path.join(args.out, "tests.log"))
@@ -285,14 +270,41 @@ def main():
         res.add(not bad, "kernel: not tainted by a complaint",
                 "tainted %d: %s" % (value, ", ".join(bad)) if bad else "")
 
+    text = []
+    for i, line in splats[:10]:
+        text.append("\n--- splat at console line %d:" % (i + 1))
+        text.extend("    " + l for l in console[max(0, i - 2):i + 25])
+    text.append("\nguest ran %.0f s; logs in %s" % (took, args.out))
+    return text
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--no-boot", action="store_true",
+                    help="only report the --extra results (the build failed)")
+    ap.add_argument("--qemu", help="harness/qemu.sh")
+    ap.add_argument("--out", help="results directory")
+    ap.add_argument("--objdir", help="kernel build directory")
+    ap.add_argument("--sources",
+                    help="file listing our kernel .c files, relative to the tree")
+    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--boot-timeout", type=int, default=120)
+    ap.add_argument("--extra", action="append", default=[],
+                    help="TAP file of a harness check to include")
+    args = ap.parse_args()
+    if not args.no_boot and not (args.qemu and args.out and args.objdir and args.sources):
+        ap.error("--qemu, --out, --objdir and --sources are needed to boot")
+
+    res = Results()
+    for path in args.extra:
+        parse_extra(path, res)
+    report = [] if args.no_boot else judge_guest(args, res)
+
     print()
     for status, name, note in res.rows:
         print("%-6s %s%s" % (status, name, "  # " + note if note else ""))
-    for i, line in splats[:10]:
-        print("\n--- splat at console line %d:" % (i + 1))
-        for l in console[max(0, i - 2):i + 25]:
-            print("    " + l)
-    print("\nguest ran %.0f s; logs in %s" % (took, args.out))
+    for line in report:
+        print(line)
     print("%d passed, %d failed, %d skipped"
           % (res.count("ok"), res.count("not ok"), res.count("skip")))
     return 1 if res.failed() else 0

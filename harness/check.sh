@@ -31,9 +31,7 @@ if "$REPO/harness/build-kernel.sh" && "$REPO/harness/build-initramfs.sh"; then
 	echo "ok 1 build: kernel, headers, kselftests, initramfs # $((SECONDS - start)) s" > "$results/build.tap"
 else
 	echo "not ok 1 build: kernel, headers, kselftests, initramfs" > "$results/build.tap"
-	cat "$results"/{harness,lint,build}.tap | sed -n 's/^not ok [0-9]* /not ok /p'
-	echo "$(cat "$results"/{harness,lint}.tap | grep -c '^ok') passed, $(cat "$results"/{harness,lint,build}.tap | grep -c '^not ok') failed"
-	exit 1
+	exec python3 "$REPO/harness/check.py" --no-boot "${extra[@]}"
 fi
 
 overlay_files | grep '\.c$' | grep -v '^tools/' > "$results/our-sources.txt" || true

@@ -47,5 +47,12 @@ done
 { cat "$BUILD/patched-files.txt" 2>/dev/null || true; (cd "$SRC" && quilt files -a 2>/dev/null) || true; } |
 	LC_ALL=C sort -u > "$BUILD/patched-files.txt.new"
 mv "$BUILD/patched-files.txt.new" "$BUILD/patched-files.txt"
-series_state > "$BUILD/series.stamp"
+
+# The stamp says "the tree has exactly this series applied": after a pop
+# it does not, and the next build must re-apply the whole series.
+if [ -z "$(cd "$SRC" && quilt --quiltrc "$BUILD/quiltrc" unapplied 2>/dev/null)" ]; then
+	series_state > "$BUILD/series.stamp"
+else
+	rm -f "$BUILD/series.stamp"
+fi
 exit $rc
