@@ -5,12 +5,13 @@
 H := harness
 
 .NOTPARALLEL:
-.PHONY: help kernel initramfs run check lint check-configs clean distclean
+.PHONY: help kernel initramfs run check bench lint check-configs clean distclean
 
 help:
 	@echo "make run            build if needed, boot the patched kernel in QEMU to a shell"
 	@echo "make check          lint, build, boot, run KUnit + kselftests; 'N passed, N failed'"
 	@echo "make check-configs  build the config variants in configs/variants/"
+	@echo "make bench          boot the test kernel and print the benchmarks' figures"
 	@echo "make kernel         prepare the tree and build bzImage (incremental)"
 	@echo "make lint           checkpatch --strict on every patch and overlay file"
 	@echo "make clean          drop results and the initramfs; distclean: all of build/"
@@ -26,6 +27,9 @@ run: initramfs
 
 check:
 	@$(H)/check.sh
+
+bench:
+	@$(H)/bench.sh
 
 lint:
 	@$(H)/lint.sh

@@ -1,15 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# qemu.sh run|check [RESULTS_DIR]
+# qemu.sh run|check|bench [RESULTS_DIR]
 # Boot the test kernel and initramfs: TCG (KVM aborts on these machines),
 # 4 CPUs, 2 GiB.  run: console and shell on this terminal, partition
 # console in $BUILD/partition-console.log.  check: every serial port to a
-# file in RESULTS_DIR; the guest runs the tests and powers off.
+# file in RESULTS_DIR; the guest runs the tests and powers off.  bench: as
+# check, running the benchmarks instead of the tests.
 . "$(dirname "$0")/common.sh"
 
 mode=$1
 kernel=$OUT_TEST/arch/x86/boot/bzImage
-append="console=ttyS0 panic=-1 mk.mode=$mode ${MK_APPEND:-}"
+# null_blk: the fast test device of exception-less polled I/O (1 GiB of
+# RAM-backed storage with a poll queue).
+append="console=ttyS0 panic=-1 mk.mode=$mode null_blk.memory_backed=1"
+append+=" null_blk.gb=1 null_blk.poll_queues=1 ${MK_APPEND:-}"
 args=(-accel tcg -cpu max -smp 4 -m 2G -nodefaults -no-reboot
       -display none -kernel "$kernel" -initrd "$BUILD/initramfs.cpio.gz")
 
@@ -18,13 +22,13 @@ run)
 	exec qemu-system-x86_64 "${args[@]}" -append "$append" \
 		-serial mon:stdio -serial "file:$BUILD/partition-console.log" -serial null
 	;;
-check)
+check|bench)
 	out=$2
 	exec qemu-system-x86_64 "${args[@]}" -append "$append" \
 		-serial "file:$out/console.log" -serial "file:$out/partition.log" \
 		-serial "file:$out/tests.log" -monitor none
 	;;
 *)
-	die "usage: qemu.sh run|check RESULTS_DIR"
+	die "usage: qemu.sh run|check|bench RESULTS_DIR"
 	;;
 esac

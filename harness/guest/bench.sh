@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks of the series, run by /init in mk.mode=bench (make bench).
+# Each prints its own figures; nothing here is a pass/fail test.
+
+echo "MK-BENCH: begin"
+echo "cpus: $(nproc), kernel: $(uname -r)"
+
+# The fast test device: ext2 on RAM-backed null_blk (see qemu.sh).
+fast=/tmp
+if [ -b /dev/nullb0 ] && mke2fs -q /dev/nullb0 >/dev/null 2>&1 &&
+   mkdir -p /mnt/fast && mount -t ext2 /dev/nullb0 /mnt/fast; then
+	fast=/mnt/fast
+fi
+
+# Exception-less system calls: the application on CPU 0, the syscall
+# threads (and io_uring's SQPOLL thread) on CPU 1.
+echo "== xsc_bench, files on $fast"
+/kselftest/multikernel/xsc_bench -d "$fast" -c 1 -a 0
+
+echo "MK-BENCH: end"

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exception-less system calls: which calls may run from the syscall page,
+ * and running one as the registering thread would run it: with its
+ * credentials (followed as they change), its seccomp filters and audit.
+ */
+#include <linux/audit.h>
+#include <linux/cred.h>
+#include <linux/nospec.h>
+#include <linux/sched/signal.h>
+#include <linux/task_work.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+#include <kunit/visibility.h>
+
+#include "xsc.h"
+
+/*
+ * Calls that mean the same on another thread of the process.  Calls that
+ * act on the calling thread itself (gettid, signals, credentials, clone,
+ * exec, exit, ...) would act on the syscall thread, so from the page they
+ * are not system calls at all: they fail as an unknown number does.
+ */
+static const bool xsc_allowed[NR_syscalls] = {
+	[__NR_read] = true, [__NR_write] = true, [__NR_pread64] = true,
+	[__NR_pwrite64] = true, [__NR_readv] = true, [__NR_writev] = true,
+	[__NR_preadv] = true, [__NR_pwritev] = true, [__NR_preadv2] = true,
+	[__NR_pwritev2] = true, [__NR_lseek] = true, [__NR_open] = true,
+	[__NR_openat] = true, [__NR_close] = true, [__NR_fsync] = true,
+	[__NR_fdatasync] = true, [__NR_syncfs] = true,
+	[__NR_sync_file_range] = true, [__NR_fallocate] = true,
+	[__NR_truncate] = true, [__NR_ftruncate] = true, [__NR_stat] = true,
+	[__NR_fstat] = true, [__NR_lstat] = true, [__NR_newfstatat] = true,
+	[__NR_statx] = true, [__NR_access] = true, [__NR_faccessat] = true,
+	[__NR_faccessat2] = true, [__NR_getdents64] = true,
+	[__NR_getcwd] = true, [__NR_readlink] = true, [__NR_readlinkat] = true,
+	[__NR_mkdir] = true, [__NR_mkdirat] = true, [__NR_rmdir] = true,
+	[__NR_unlink] = true, [__NR_unlinkat] = true, [__NR_rename] = true,
+	[__NR_renameat2] = true, [__NR_sendto] = true, [__NR_recvfrom] = true,
+	[__NR_sendmsg] = true, [__NR_recvmsg] = true, [__NR_getpid] = true,
+	[__NR_getppid] = true, [__NR_getuid] = true, [__NR_geteuid] = true,
+	[__NR_getgid] = true, [__NR_getegid] = true,
+	[__NR_clock_gettime] = true, [__NR_nanosleep] = true,
+	[__NR_clock_nanosleep] = true, [__NR_getrandom] = true,
+};
+
+/**
+ * xsc_call_allowed - whether a call may run from the syscall page
+ * @nr: x86_64 system call number, from user space
+ *
+ * Return: true if it may.
+ */
+bool xsc_call_allowed(unsigned int nr)
+{
+	return nr < NR_syscalls &&
+	       xsc_allowed[array_index_nospec(nr, NR_syscalls)];
+}
+EXPORT_SYMBOL_IF_KUNIT(xsc_call_allowed);
+
+/* Run with the owner's credentials as they are now. */
+static void xsc_follow_creds(struct xsc_worker *w)
+{
+	struct task_struct *owner = w->ctx->owner;
+	const struct cred *cred;
+
+	/* current->cred holds w->cred, so its address cannot be reused. */
+	if (rcu_access_pointer(owner->real_cred) == w->cred)
+		return;
+	cred = get_task_cred(owner);
+	if (w->orig_cred)
+		revert_creds(w->orig_cred);
+	w->orig_cred = override_creds(cred);
+	put_cred(cred);
+	w->cred = cred;
+}
+
+/* The seccomp verdict on @c, as a trap from the owner would get it. */
+static bool xsc_seccomp_allows(struct xsc_worker *w, unsigned int idx,
+			       const struct xsc_call *c, long *ret)
+{
+	struct xsc_ctx *ctx = w->ctx;
+	unsigned long uaddr = READ_ONCE(ctx->uaddr);
+	struct seccomp_data sd = {
+		.nr = c->nr,
+		.arch = AUDIT_ARCH_X86_64,
+	};
+	u32 res;
+	int i;
+
+	/* The entry stands for the instruction that made the call. */
+	if (uaddr)
+		sd.instruction_pointer = uaddr + PAGE_SIZE +
+					 idx * sizeof(struct xsc_entry);
+	for (i = 0; i < ARRAY_SIZE(sd.args); i++)
+		sd.args[i] = c->args[i];
+
+	res = seccomp_delegate_check(&w->seccomp, ctx->owner, &sd);
+	switch (res & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_ALLOW:
+	case SECCOMP_RET_LOG:
+		return true;
+	case SECCOMP_RET_ERRNO:
+		*ret = -(long)min_t(u32, res & SECCOMP_RET_DATA, MAX_ERRNO);
+		break;
+	case SECCOMP_RET_KILL_THREAD:
+	case SECCOMP_RET_KILL_PROCESS:
+		/* The submitting thread is unknown: end the process. */
+		w->exit_signal = SIGSYS;
+		*ret = -EPERM;
+		break;
+	default:
+		/* Trap, trace and user notification need the submitter. */
+		*ret = -EPERM;
+		break;
+	}
+	w->stats.denied++;
+	return false;
+}
+
+/* What a trap to an unknown number gives: the table's default entry. */
+static long xsc_unknown_call(void)
+{
+	struct pt_regs regs = {};
+
+	return x64_sys_call(&regs, NR_syscalls);
+}
+
+/**
+ * xsc_call_check - decide whether an entry's call may run
+ * @w: the syscall thread
+ * @idx: the entry
+ * @c: the call
+ * @ret: set to the entry's result when the call must not run
+ *
+ * Also takes on the owner's current credentials for the call.
+ *
+ * Return: true if the call may run.
+ */
+bool xsc_call_check(struct xsc_worker *w, unsigned int idx,
+		    const struct xsc_call *c, long *ret)
+{
+	if (!xsc_call_allowed(c->nr)) {
+		w->stats.nosys++;
+		*ret = xsc_unknown_call();
+		return false;
+	}
+	xsc_follow_creds(w);
+	return xsc_seccomp_allows(w, idx, c, ret);
+}
+
+/**
+ * xsc_call_dispatch - run a call that xsc_call_check() allowed
+ * @w: the syscall thread
+ * @c: the call
+ *
+ * Return: the call's result, with restart codes turned into -EINTR.
+ */
+long xsc_call_dispatch(struct xsc_worker *w, const struct xsc_call *c)
+{
+	struct pt_regs regs = {
+		.di = c->args[0], .si = c->args[1], .dx = c->args[2],
+		.r10 = c->args[3], .r8 = c->args[4], .r9 = c->args[5],
+		.orig_ax = c->nr,
+	};
+	long ret;
+
+	audit_syscall_entry(c->nr, c->args[0], c->args[1], c->args[2],
+			    c->args[3]);
+	/* in_call tells the preempt notifier that blocking hands over. */
+	WRITE_ONCE(w->in_call, true);
+	barrier();
+	ret = x64_sys_call(&regs, c->nr);
+	barrier();
+	WRITE_ONCE(w->in_call, false);
+	regs.ax = ret;
+	audit_syscall_exit(&regs);
+
+	/* fput() of a closed file, among others, waits for task work. */
+	if (task_work_pending(current))
+		task_work_run();
+
+	/* Nothing restarts a call from the page: report the interruption. */
+	switch (ret) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		ret = -EINTR;
+		break;
+	}
+	return ret;
+}
+
+/**
+ * xsc_call_exit - drop what a syscall thread took on for calls
+ * @w: the syscall thread, exiting
+ */
+void xsc_call_exit(struct xsc_worker *w)
+{
+	if (w->orig_cred)
+		revert_creds(w->orig_cred);
+	w->orig_cred = NULL;
+	w->cred = NULL;
+	seccomp_delegate_release(&w->seccomp);
+}
