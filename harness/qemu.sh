@@ -2,19 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # qemu.sh run|check|bench [RESULTS_DIR]
 # Boot the test kernel and initramfs: TCG (KVM aborts on these machines),
-# 4 CPUs, 2 GiB.  run: console and shell on this terminal, partition
-# console in $BUILD/partition-console.log.  check: every serial port to a
-# file in RESULTS_DIR; the guest runs the tests and powers off.  bench: as
-# check, running the benchmarks instead of the tests.
+# 4 CPUs, 2 GiB in two NUMA nodes: node 0 has the CPUs and 1.5 GiB, node 1
+# is 512 MiB of CPU-less memory, a far tier like CXL memory.  run: console
+# and shell on this terminal, partition console in
+# $BUILD/partition-console.log.  check: every serial port to a file in
+# RESULTS_DIR; the guest runs the tests and powers off.  bench: as check,
+# running the benchmarks instead of the tests.
 . "$(dirname "$0")/common.sh"
 
 mode=$1
-kernel=$OUT_TEST/arch/x86/boot/bzImage
+kernel=${MK_KERNEL:-$OUT_TEST/arch/x86/boot/bzImage}
 # null_blk: the fast test device of exception-less polled I/O (1 GiB of
 # RAM-backed storage with a poll queue).
 append="console=ttyS0 panic=-1 mk.mode=$mode null_blk.memory_backed=1"
 append+=" null_blk.gb=1 null_blk.poll_queues=1 ${MK_APPEND:-}"
 args=(-accel tcg -cpu max -smp 4 -m 2G -nodefaults -no-reboot
+      -object memory-backend-ram,id=near,size=1536M
+      -object memory-backend-ram,id=far,size=512M
+      -numa node,nodeid=0,cpus=0-3,memdev=near -numa node,nodeid=1,memdev=far
       -display none -kernel "$kernel" -initrd "$BUILD/initramfs.cpio.gz")
 
 case $mode in

@@ -18,4 +18,12 @@ fi
 echo "== xsc_bench, files on $fast"
 /kselftest/multikernel/xsc_bench -d "$fast" -c 1 -a 0
 
+# Overshadow: the program on CPU 0 (node 0), the source on the CPU-less
+# node 1, the copy engine on another CPU; with the DMA channel (the test
+# kernel's soft_memcpy) for every size, then with the CPU engine.
+echo "== overshadow_bench, DMA engine"
+/kselftest/multikernel/overshadow_bench -c 0 -e dma
+echo "== overshadow_bench, CPU engine"
+/kselftest/multikernel/overshadow_bench -c 0 -e cpu
+
 echo "MK-BENCH: end"
