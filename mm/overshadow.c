@@ -39,6 +39,8 @@
 
 static const struct vm_operations_struct osh_vm_ops;
 
+#define OSH_ARRAY_GFP		(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
+
 /* Pages a read fault maps around the faulting one. */
 #define OSH_FAULT_AROUND	OSH_CHUNK_PAGES
 
@@ -93,6 +95,8 @@ static void osh_region_free(struct osh_region *r)
 			unpin_user_page(r->src[i]);
 		if (r->dst[i])
 			__free_page(r->dst[i]);
+		if (!(i % 1024))
+			cond_resched();
 	}
 	if (r->dma_ref)
 		osh_dma_put();
@@ -116,9 +120,10 @@ static struct osh_region *osh_region_alloc(unsigned long nr_pages)
 	if (!r)
 		return NULL;
 	r->nr_pages = nr_pages;
-	r->src = kvcalloc(nr_pages, sizeof(*r->src), GFP_KERNEL_ACCOUNT);
-	r->dst = kvcalloc(nr_pages, sizeof(*r->dst), GFP_KERNEL_ACCOUNT);
-	r->state = kvcalloc(nr_pages, sizeof(*r->state), GFP_KERNEL_ACCOUNT);
+	/* Sizes come from userspace: fail big ones quietly with ENOMEM. */
+	r->src = kvcalloc(nr_pages, sizeof(*r->src), OSH_ARRAY_GFP);
+	r->dst = kvcalloc(nr_pages, sizeof(*r->dst), OSH_ARRAY_GFP);
+	r->state = kvcalloc(nr_pages, sizeof(*r->state), OSH_ARRAY_GFP);
 	if (!r->src || !r->dst || !r->state) {
 		kvfree(r->state);
 		kvfree(r->dst);

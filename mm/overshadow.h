@@ -21,8 +21,8 @@ enum osh_page_state {
 	OSH_NEAR,	/* the near copy is done and mapped on next access */
 };
 
-/* Largest region: 1 TiB. */
-#define OSH_MAX_PAGES		(1UL << (40 - PAGE_SHIFT))
+/* Largest region: 256 GiB, so that its page arrays stay below INT_MAX. */
+#define OSH_MAX_PAGES		(1UL << (38 - PAGE_SHIFT))
 /* Pages an engine claims, copies and switches at once. */
 #define OSH_CHUNK_PAGES		32
 

@@ -995,6 +995,15 @@ TEST_F_TIMEOUT(ovs, bad_create_args, 60)
 	page2[PAGE_SZ - 1] = 1;
 	EXPECT_FAIL(E2BIG, sys_create(page2, PAGE_SZ));
 	page2[PAGE_SZ - 1] = 0;
+
+	/* the size limit (256 GiB) is checked before anything is allocated */
+	a = args_for(src, (256UL << 30) + PAGE_SZ);
+	EXPECT_FAIL(EINVAL, sys_create(&a, sizeof(a)));
+	/* a large, mostly unmapped source fails cleanly, without a splat */
+	a = args_for(src, 4UL << 30);
+	EXPECT_FAIL(EFAULT, sys_create(&a, sizeof(a)));
+	a = args_for(src, PAGE_SZ);
+
 	/* the structure is read, the region made, the write-back fails */
 	EXPECT_FAIL(EFAULT, sys_create(ro, sizeof(*ro)));
 	EXPECT_EQ(maps, maps_lines()) {
