@@ -129,22 +129,6 @@ static long node_free_kb(int node)
 	return v;
 }
 
-static long mem_available_kb(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "MemAvailable:", 13))
-			v = strtol(line + 13, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* Anonymous memory on @node, every page touched. */
 static void *map_on(size_t len, int node)
 {
@@ -287,7 +271,7 @@ static bool bench_size(size_t len)
 	char name[16];
 
 	size_name(len, name, sizeof(name));
-	avail = mem_available_kb();
+	avail = meminfo_kb("MemAvailable");
 	far_free = far_node != near_node ? node_free_kb(far_node) : avail;
 	if ((avail >= 0 && (unsigned long)avail < 3 * len / KIB + 64 * KIB) ||
 	    (far_free >= 0 && (unsigned long)far_free < len / KIB + 32 * KIB)) {

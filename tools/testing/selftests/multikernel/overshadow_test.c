@@ -270,23 +270,6 @@ static int touch(void *addr, bool write, char val)
 	return fault_signal;
 }
 
-static long meminfo_kb(const char *key)
-{
-	size_t n = strlen(key);
-	char line[256];
-	long v = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = strtol(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 static long mem_avail_mib(void)
 {
 	return meminfo_kb("MemAvailable") / 1024;
