@@ -14,8 +14,29 @@ CFLAGS=-Werror LDFLAGS=-static make -B -s -C "$SRC/tools/testing/selftests" TARG
 	KHDR_INCLUDES="-isystem $OUT_TEST/usr/include" \
 	INSTALL_PATH="$ksft" install >/dev/null
 
+say "building mkctl (static)"
+make -s -C "$REPO/tools/multikernel" OUTPUT="$BUILD/mkctl/" LDFLAGS=-static \
+	UAPI_INCLUDE="$OUT_TEST/usr/include" >/dev/null
+
+# A partition kernel's initramfs: busybox and its own /init.
+proot=$BUILD/partition-initramfs
+rm -rf "$proot"
+mkdir -p "$proot/bin"
+cp /bin/busybox "$proot/bin/busybox"
+ln -s busybox "$proot/bin/sh"
+cp "$REPO/harness/guest/partition-init" "$proot/init"
+cp "$REPO/harness/guest/partition-bench.sh" "$proot/partition-bench.sh"
+cp "$ksft/multikernel/partition_bench" "$proot/partition_bench"
+chmod +x "$proot/init" "$proot/partition-bench.sh"
+(cd "$proot" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 > "$BUILD/partition-initramfs.cpio.gz"
+
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,usr/bin,etc,proc,sys,dev,tmp,root}
+mkdir -p "$root"/{bin,sbin,usr/bin,etc,proc,sys,dev,tmp,root,boot}
+# What the host boots in partitions: this same kernel (make bench: the
+# bench kernel), and the initramfs above.
+cp "${MK_PARTITION_KERNEL:-$OUT_TEST/arch/x86/boot/bzImage}" "$root/boot/partition-bzImage"
+cp "$BUILD/partition-initramfs.cpio.gz" "$root/boot/partition-initramfs.cpio.gz"
+cp "$BUILD/mkctl/mkctl" "$root/usr/bin/mkctl"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
 cp "$REPO/harness/guest/init" "$root/init"

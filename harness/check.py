@@ -176,6 +176,56 @@ def parse_kselftest(lines, res):
                 % (programs, planned))
 
 
+def parse_size(text):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    if text[-1].upper() in units:
+        return int(text[:-1], 0) * units[text[-1].upper()]
+    return int(text, 0)
+
+
+def parse_partitions(console, part, res):
+    """partition.log: each partition kernel on its own CPUs and memory.
+
+    Every boot of a partition kernel on ttyS1 must report APIC ids of the
+    CPUs the tests give partitions (2 and 3) and System RAM only inside the
+    host's pool (multikernel_mem= on the host's command line) or below
+    1 MiB (the partition's real-mode slot); and no splat, except after the
+    deliberate panic of the crash test.
+    """
+    pool = None
+    for line in console:
+        m = re.search(r"Command line:.*multikernel_mem=(\S+)@(\S+)", line)
+        if m:
+            pool = (parse_size(m.group(2)),
+                    parse_size(m.group(2)) + parse_size(m.group(1)))
+            break
+    boots, bad, splats = 0, [], []
+    on_purpose = False
+    for line in part:
+        if "Linux version" in line:
+            boots += 1
+            on_purpose = False
+        elif "MKPART: panicking on purpose" in line:
+            on_purpose = True
+        m = re.search(r"MKPART: up: cpus (\S+) apicids ([\d ]+?)\s+MemTotal", line)
+        if m and not set(m.group(2).split()) <= {"2", "3"}:
+            bad.append(line)
+        m = re.search(r"MKPART:\s+([0-9a-f]+)-([0-9a-f]+) : System RAM", line)
+        if m:
+            lo, hi = int(m.group(1), 16), int(m.group(2), 16) + 1
+            if not (hi <= 1 << 20 or (pool and pool[0] <= lo and hi <= pool[1])):
+                bad.append(line)
+        if SPLATS.search(line) and not on_purpose:
+            splats.append(line)
+    ups = sum(1 for l in part if "MKPART: up:" in l)
+    res.add(ups > 0 and not bad,
+            "partition console: each partition kernel saw only its CPUs and memory",
+            "%d boot(s), %d reached init%s" % (boots, ups,
+                                               "; wrong: " + " | ".join(bad[:3]) if bad else ""))
+    res.add(not splats, "partition console: no splat in a partition kernel",
+            " | ".join(splats[:3]))
+
+
 def section(lines, begin, end):
     try:
         i = lines.index(MARK + begin)
@@ -246,6 +296,7 @@ def judge_guest(args, res):
             problem or ("" if finished else "guest stopped early"))
 
     parse_kunit(console, res)
+    parse_partitions(console, console_lines(os.path.join(args.out, "partition.log")), res)
 
     ksft = section(tests, "begin", "kmemleak begin")
     if ksft is None:

@@ -38,4 +38,4 @@ overlay_files | grep '\.c$' | grep -v '^tools/' > "$results/our-sources.txt" || 
 say "booting the test kernel (TCG, -smp 4, -m 2G)"
 exec python3 "$REPO/harness/check.py" --qemu "$REPO/harness/qemu.sh" \
 	--out "$results" --objdir "$OUT_TEST" --sources "$results/our-sources.txt" \
-	--timeout "${MK_TIMEOUT:-900}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" "${extra[@]}"
+	--timeout "${MK_TIMEOUT:-2700}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" "${extra[@]}"

@@ -15,6 +15,8 @@ kernel=${MK_KERNEL:-$OUT_TEST/arch/x86/boot/bzImage}
 # null_blk: the fast test device of exception-less polled I/O (1 GiB of
 # RAM-backed storage with a poll queue).
 append="console=ttyS0 panic=-1 mk.mode=$mode null_blk.memory_backed=1"
+# Partitions: 384 MiB of node 0 set aside (tests and demo use 128 MiB each).
+append+=" multikernel_mem=384M@0x40000000"
 append+=" null_blk.gb=1 null_blk.poll_queues=1 ${MK_APPEND:-}"
 args=(-accel tcg -cpu max -smp 4 -m 2G -nodefaults -no-reboot
       -object memory-backend-ram,id=near,size=1536M

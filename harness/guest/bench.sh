@@ -26,4 +26,25 @@ echo "== overshadow_bench, DMA engine"
 echo "== overshadow_bench, CPU engine"
 /kselftest/multikernel/overshadow_bench -c 0 -e cpu
 
+# Partitions: the same CPU- and memory-bound program with 2 threads on the
+# host's CPUs 2-3, then in a partition kernel on the same CPUs (its figures
+# are on the partition's console; the harness puts both side by side).
+echo "== partition_bench: host, CPUs 2-3"
+for i in 1 2 3; do
+	/kselftest/multikernel/partition_bench -t 2 -p 2 -l host
+done
+echo "== partition_bench: partition on CPUs 2-3 (figures in partition.log)"
+for action in bench idle idle; do
+	id=$(mkctl boot --cpus 2-3 --mem 128M --console 1 --kernel /boot/partition-bzImage \
+		--initrd /boot/partition-initramfs.cpio.gz \
+		--cmdline "console=ttyS1,115200 mkpart.action=$action" --wait 300) || continue
+	echo "partition boot_us: $(cat /sys/kernel/multikernel/partitions/$id/boot_us)"
+	if [ $action = bench ]; then
+		mkctl wait "$id" stopped --timeout 900
+	else
+		mkctl stop "$id"
+	fi
+	mkctl destroy "$id"
+done
+
 echo "MK-BENCH: end"

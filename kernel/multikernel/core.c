@@ -44,6 +44,7 @@ EXPORT_SYMBOL_IF_KUNIT(mk_feature_show);
  * tool can tell "not built" (0) from "unknown to this kernel" (no file).
  */
 VISIBLE_IF_KUNIT struct mk_feature mk_features[] = {
+	MK_FEATURE(partitions, IS_ENABLED(CONFIG_MULTIKERNEL_PARTITION)),
 	MK_FEATURE(ikc, IS_ENABLED(CONFIG_IKC)),
 	MK_FEATURE(overshadow, IS_ENABLED(CONFIG_OVERSHADOW)),
 	MK_FEATURE(exceptionless_syscall, IS_ENABLED(CONFIG_EXCEPTIONLESS_SYSCALL)),

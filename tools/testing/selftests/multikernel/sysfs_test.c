@@ -26,6 +26,7 @@ static const struct {
 	const char *name;
 	const char *config;
 } features[] = {
+	{ "partitions", "CONFIG_MULTIKERNEL_PARTITION" },
 	{ "ikc", "CONFIG_IKC" },
 	{ "overshadow", "CONFIG_OVERSHADOW" },
 	{ "exceptionless_syscall", "CONFIG_EXCEPTIONLESS_SYSCALL" },

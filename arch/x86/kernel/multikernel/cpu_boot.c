@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host side: start a partition's boot CPU in the partition kernel, and
+ * take CPUs back from a partition.
+ *
+ * The CPU is offline in the host.  INIT and STARTUP IPIs send it to a copy
+ * of trampoline.S in the partition's memory below 1 MiB, with an identity
+ * page table next to it; it enters the partition kernel in long mode.  The
+ * partition starts its other CPUs itself, the same way, with its own
+ * trampoline.  An INIT IPI takes a CPU back from whatever it runs: it then
+ * waits for a STARTUP IPI, which the host sends when it onlines it.
+ */
+
+#define pr_fmt(fmt) "multikernel: " fmt
+
+#include <linux/cpufeature.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/pgtable.h>
+#include <linux/preempt.h>
+#include <linux/smp.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include <asm/apic.h>
+#include <asm/multikernel.h>
+#include <asm/processor-flags.h>
+#include <asm/tsc.h>
+
+#include "internal.h"
+
+/* Pages of the low memory: trampoline, then page tables. */
+enum { MK_LOW_TRAMPOLINE, MK_LOW_TOP, MK_LOW_P4D, MK_LOW_PUD, MK_LOW_PMD,
+	MK_LOW_PAGES = MK_LOW_PMD + 4 };
+
+#define MK_PT_FLAGS	(_PAGE_PRESENT | _PAGE_RW)
+
+/*
+ * Identity map for the way into the partition: all of the first 512 GiB
+ * with 1 GiB pages, or the first 4 GiB with 2 MiB pages when the CPU has
+ * no 1 GiB pages.  The partition kernel builds its own at once.
+ */
+static int mk_build_identity_map(const struct mk_part_layout *mem, u32 *cr3,
+				 u32 *cr4)
+{
+	phys_addr_t low = mem->low_base, end = mem->base + mem->size;
+	u64 *top = phys_to_virt(low + MK_LOW_TOP * PAGE_SIZE);
+	u64 *p4d = phys_to_virt(low + MK_LOW_P4D * PAGE_SIZE);
+	u64 *pud = phys_to_virt(low + MK_LOW_PUD * PAGE_SIZE);
+	u64 *pmd = phys_to_virt(low + MK_LOW_PMD * PAGE_SIZE);
+	bool gbpages = boot_cpu_has(X86_FEATURE_GBPAGES);
+	unsigned int i;
+
+	if (end > (gbpages ? 512 * (u64)SZ_1G : 4 * (u64)SZ_1G))
+		return -ERANGE;
+	memset(top, 0, (MK_LOW_PAGES - MK_LOW_TOP) * PAGE_SIZE);
+
+	*cr4 = X86_CR4_PAE;
+	if (pgtable_l5_enabled()) {
+		/* Long mode keeps the paging depth it is entered with. */
+		*cr4 |= X86_CR4_LA57;
+		top[0] = (low + MK_LOW_P4D * PAGE_SIZE) | MK_PT_FLAGS;
+		top = p4d;
+	}
+	top[0] = (low + MK_LOW_PUD * PAGE_SIZE) | MK_PT_FLAGS;
+	if (gbpages) {
+		for (i = 0; i < PTRS_PER_PUD; i++)
+			pud[i] = ((u64)i << 30) | MK_PT_FLAGS | _PAGE_PSE;
+	} else {
+		for (i = 0; i < 4; i++)
+			pud[i] = (low + (MK_LOW_PMD + i) * PAGE_SIZE) | MK_PT_FLAGS;
+		for (i = 0; i < 4 * PTRS_PER_PMD; i++)
+			pmd[i] = ((u64)i << 21) | MK_PT_FLAGS | _PAGE_PSE;
+	}
+	*cr3 = low + MK_LOW_TOP * PAGE_SIZE;
+	return 0;
+}
+
+static void mk_send_init(u32 apicid)
+{
+	apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
+	safe_apic_wait_icr_idle();
+	mdelay(10);
+	apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid);
+	safe_apic_wait_icr_idle();
+}
+
+/**
+ * mk_arch_start() - start a loaded partition kernel
+ * @mem: the partition's memory
+ * @img: the kernel, as mk_arch_load() left it
+ * @boot_cpu: the CPU to start it on, offline in the host
+ *
+ * Return: 0 when the CPU was sent on its way, or a negative errno.
+ */
+int mk_arch_start(const struct mk_part_layout *mem,
+		  const struct mk_part_image *img, unsigned int boot_cpu)
+{
+	size_t len = mk_trampoline_end - mk_trampoline;
+	struct mk_trampoline_params *params;
+	struct mk_boot_info *info;
+	u32 apicid = per_cpu(x86_cpu_to_apicid, boot_cpu);
+	u8 *tramp;
+	int ret, i;
+
+	if (mem->low_size < MK_LOW_PAGES * PAGE_SIZE || len > PAGE_SIZE ||
+	    mem->low_base + mem->low_size > SZ_1M)
+		return -EINVAL;
+
+	tramp = phys_to_virt(mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE);
+	memcpy(tramp, mk_trampoline, len);
+	params = (void *)(tramp + len - sizeof(*params));
+	ret = mk_build_identity_map(mem, &params->cr3, &params->cr4);
+	if (ret)
+		return ret;
+	params->boot_params = img->boot_params;
+	params->entry = img->entry;
+
+	memset(phys_to_virt(img->status), 0, PAGE_SIZE);
+	info = phys_to_virt(img->boot_info);
+	info->wall_ns = ktime_get_real_ns();
+	info->wall_tsc = rdtsc();
+
+	/* Everything above is in memory before the CPU can look at it. */
+	mb();
+
+	preempt_disable();
+	mk_send_init(apicid);
+	preempt_enable();
+	for (i = 0; i < 2; i++) {
+		preempt_disable();
+		apic_write(APIC_ESR, 0);
+		apic_read(APIC_ESR);
+		apic_icr_write(APIC_DM_STARTUP |
+			       ((mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE) >> 12),
+			       apicid);
+		safe_apic_wait_icr_idle();
+		preempt_enable();
+		usleep_range(300, 400);
+	}
+	return 0;
+}
+
+/**
+ * mk_arch_reset_cpu() - take a CPU back from a partition
+ * @cpu: the CPU, offline in the host
+ *
+ * INIT resets it to wait for a STARTUP IPI, whatever it was running; the
+ * host can online it afterwards.
+ */
+void mk_arch_reset_cpu(unsigned int cpu)
+{
+	preempt_disable();
+	mk_send_init(per_cpu(x86_cpu_to_apicid, cpu));
+	preempt_enable();
+}

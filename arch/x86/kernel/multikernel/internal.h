@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared inside arch/x86/kernel/multikernel/. */
+#ifndef _X86_KERNEL_MULTIKERNEL_INTERNAL_H
+#define _X86_KERNEL_MULTIKERNEL_INTERNAL_H
+
+#include <asm/multikernel.h>
+
+/* Partition side */
+extern struct mk_boot_info mk_boot_info;
+void mk_partition_machine_ops(void);
+
+/* Host side: the real-mode entry copied below 1 MiB (trampoline.S) */
+extern const u8 mk_trampoline[];
+extern const u8 mk_trampoline_end[];
+
+/**
+ * struct mk_trampoline_params - filled in by the host, at the end of the
+ * trampoline; the layout matches trampoline.S
+ * @cr4: CR4 for long mode (PAE, and LA57 for 5-level paging)
+ * @cr3: physical address of the identity page table, below 4 GiB
+ * @boot_params: physical address of the partition's struct boot_params
+ * @entry: the partition kernel's 64-bit entry point
+ */
+struct mk_trampoline_params {
+	u32 cr4;
+	u32 cr3;
+	u64 boot_params;
+	u64 entry;
+};
+
+#endif /* _X86_KERNEL_MULTIKERNEL_INTERNAL_H */

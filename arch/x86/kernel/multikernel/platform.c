@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The platform of a partition kernel: a kernel booted by a multikernel host
+ * on some of the machine's CPUs and memory, beside the host.
+ *
+ * The host describes the partition in a SETUP_MULTIKERNEL setup_data.
+ * From it the partition learns its CPUs, its TSC frequency and its console,
+ * and it stays off every piece of hardware the machine has only one of:
+ * ACPI, the I/O APIC and the 8259 PIC, the PIT and HPET, the CMOS clock,
+ * PCI configuration space, the keyboard controller and the serial ports
+ * it was not given.  Time comes from the TSC and the local APIC timer;
+ * interrupts other than the local APIC's do not exist, so its console
+ * UART is polled.
+ */
+
+#define pr_fmt(fmt) "multikernel: " fmt
+
+#include <linux/acpi.h>
+#include <linux/cpufeature.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/serial_8250.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include <asm/apic.h>
+#include <asm/i8259.h>
+#include <asm/multikernel.h>
+#include <asm/pci_x86.h>
+#include <asm/setup.h>
+#include <asm/tsc.h>
+#include <asm/x86_init.h>
+
+#include "internal.h"
+
+struct mk_boot_info mk_boot_info __ro_after_init;
+static bool mk_partition __ro_after_init;
+
+/**
+ * multikernel_is_partition() - whether this kernel runs as a partition
+ *
+ * Return: true when a multikernel host booted this kernel beside itself.
+ */
+bool multikernel_is_partition(void)
+{
+	return mk_partition;
+}
+
+static unsigned long mk_tsc_khz(void)
+{
+	return mk_boot_info.tsc_khz;
+}
+
+static void __init mk_timer_init(void)
+{
+	/* 0: the TSC deadline timer needs no calibration. */
+	if (mk_boot_info.lapic_timer_period)
+		lapic_timer_period = mk_boot_info.lapic_timer_period;
+}
+
+/* The host's wall clock at start, advanced by the TSC since then. */
+static void mk_get_wallclock(struct timespec64 *now)
+{
+	u64 ns = mk_boot_info.wall_ns;
+
+	if (ns)
+		ns += mul_u64_u64_div_u64(rdtsc() - mk_boot_info.wall_tsc,
+					  NSEC_PER_MSEC, mk_boot_info.tsc_khz);
+	*now = ns_to_timespec64(ns);
+}
+
+/* The CMOS clock belongs to the host. */
+static int mk_set_wallclock(const struct timespec64 *now)
+{
+	return -ENODEV;
+}
+
+static void __init mk_parse_smp_cfg(void)
+{
+	unsigned int i;
+
+	register_lapic_address(APIC_DEFAULT_PHYS_BASE);
+	for (i = 0; i < mk_boot_info.nr_cpus; i++)
+		topology_register_apic(mk_boot_info.apicids[i],
+				       CPU_ACPIID_INVALID, true);
+	smp_found_config = 1;
+}
+
+static int __init mk_pci_arch_init(void)
+{
+	/* No configuration space access: 0xcf8/0xcfc are the host's. */
+	return 0;
+}
+
+#if IS_BUILTIN(CONFIG_SERIAL_8250)
+/*
+ * Legacy UARTs: keep the one the host gave us, polled (we have no I/O APIC
+ * to route its interrupt), and never probe the others, which the host or
+ * another partition may be using.
+ */
+static void mk_serial_fixup(int port, struct uart_port *up, u32 *capabilities)
+{
+	if (mk_boot_info.console_port && up->iobase == mk_boot_info.console_port) {
+		up->irq = 0;
+		return;
+	}
+	up->iobase = 0;
+}
+
+static void __init mk_serial_setup(void)
+{
+	serial8250_set_isa_configurator(mk_serial_fixup);
+}
+#else
+static void __init mk_serial_setup(void)
+{
+}
+#endif
+
+static bool __init mk_boot_info_valid(const struct mk_boot_info *info)
+{
+	return info->version == MK_BOOT_INFO_VERSION &&
+	       info->nr_cpus >= 1 && info->nr_cpus <= MK_MAX_PART_CPUS &&
+	       info->tsc_khz && info->status_pa &&
+	       PAGE_ALIGNED(info->status_pa);
+}
+
+/**
+ * multikernel_partition_setup() - take the platform of a partition kernel
+ * @pa_data: physical address of the SETUP_MULTIKERNEL setup_data
+ * @data_len: its length, header included
+ *
+ * Called from parse_setup_data(), before the platform is probed.
+ */
+void __init multikernel_partition_setup(u64 pa_data, u32 data_len)
+{
+	struct setup_data *data;
+
+	if (data_len < sizeof(*data) + sizeof(mk_boot_info)) {
+		pr_err("setup_data too short (%u bytes): not a partition\n",
+		       data_len);
+		return;
+	}
+	data = early_memremap(pa_data, data_len);
+	memcpy(&mk_boot_info, data->data, sizeof(mk_boot_info));
+	early_memunmap(data, data_len);
+	if (!mk_boot_info_valid(&mk_boot_info)) {
+		pr_err("unsupported boot information: not a partition\n");
+		return;
+	}
+	mk_partition = true;
+
+	x86_init.irqs.pre_vector_init = x86_init_noop;
+	x86_init.timers.timer_init = mk_timer_init;
+	x86_init.mpparse.find_mptable = x86_init_noop;
+	x86_init.mpparse.early_parse_smp_cfg = x86_init_noop;
+	x86_init.mpparse.parse_smp_cfg = mk_parse_smp_cfg;
+	x86_init.pci.arch_init = mk_pci_arch_init;
+	x86_init.resources.probe_roms = x86_init_noop;
+
+	x86_platform.calibrate_cpu = mk_tsc_khz;
+	x86_platform.calibrate_tsc = mk_tsc_khz;
+	x86_platform.get_wallclock = mk_get_wallclock;
+	x86_platform.set_wallclock = mk_set_wallclock;
+	x86_platform.legacy.rtc = 0;
+	x86_platform.legacy.warm_reset = 0;
+	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
+
+	legacy_pic = &null_legacy_pic;
+	pci_probe = 0;
+	disable_acpi();
+
+	/* The host measured it; no PIT or HPET here to refine it with. */
+	setup_force_cpu_cap(X86_FEATURE_TSC_KNOWN_FREQ);
+	setup_force_cpu_cap(X86_FEATURE_TSC_RELIABLE);
+
+	mk_serial_setup();
+	mk_partition_machine_ops();
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Entry of a partition's boot CPU.  The host copies this blob to a page of
+ * the partition's memory below 1 MiB and points the CPU's STARTUP IPI at
+ * it.  It goes from real mode to long mode on the identity page table the
+ * host built and enters the partition kernel by the 64-bit boot protocol:
+ * flat __BOOT_CS (0x10) and __BOOT_DS (0x18), interrupts off, %rsi the
+ * boot_params.
+ *
+ * It is data here, never run in place: it runs where it was copied, so it
+ * finds that place from %cs and patches its far pointers and GDT base.
+ */
+
+#include <linux/linkage.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+
+#define OFF(sym)	((sym) - mk_trampoline)
+
+	.section .rodata, "a"
+	.balign	16
+SYM_DATA_START(mk_trampoline)
+	.code16
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movzwl	%ax, %ebx
+	shll	$4, %ebx			/* %ebx: where we run */
+
+	leal	OFF(.Lgdt)(%ebx), %eax
+	movl	%eax, OFF(.Lgdt_desc) + 2
+	leal	OFF(.Lprotected)(%ebx), %eax
+	movl	%eax, OFF(.Lprotected_ptr)
+	leal	OFF(.Llong)(%ebx), %eax
+	movl	%eax, OFF(.Llong_ptr)
+
+	lgdtl	OFF(.Lgdt_desc)
+	/* Also clears CD and NW, which INIT set. */
+	movl	$(X86_CR0_PE | X86_CR0_ET | X86_CR0_NE), %eax
+	movl	%eax, %cr0
+	ljmpl	*OFF(.Lprotected_ptr)
+
+	.code32
+.Lprotected:
+	movl	$0x18, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+
+	movl	OFF(.Lparams)(%ebx), %eax	/* cr4 */
+	movl	%eax, %cr4
+	movl	OFF(.Lparams) + 4(%ebx), %eax	/* cr3 */
+	movl	%eax, %cr3
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	orl	$EFER_LME, %eax
+	wrmsr
+	movl	$(X86_CR0_PG | X86_CR0_PE | X86_CR0_ET | X86_CR0_NE), %eax
+	movl	%eax, %cr0
+	ljmpl	*OFF(.Llong_ptr)(%ebx)
+
+	.code64
+.Llong:
+	movl	%ebx, %ebx
+	movl	$0x18, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movq	OFF(.Lparams) + 8(%rbx), %rsi	/* boot_params */
+	movq	OFF(.Lparams) + 16(%rbx), %rax	/* entry */
+	jmp	*%rax
+
+	.balign	8
+.Lgdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff		/* 0x08: flat 32-bit code */
+	.quad	0x00af9a000000ffff		/* 0x10: 64-bit code */
+	.quad	0x00cf92000000ffff		/* 0x18: flat data */
+.Lgdt_end:
+.Lgdt_desc:
+	.word	.Lgdt_end - .Lgdt - 1
+	.long	0
+	.balign	4
+.Lprotected_ptr:
+	.long	0
+	.word	0x08
+.Llong_ptr:
+	.long	0
+	.word	0x10
+
+	/* struct mk_trampoline_params, filled in by the host */
+	.balign	8
+.Lparams:
+	.fill	24, 1, 0
+SYM_DATA_END_LABEL(mk_trampoline, SYM_L_GLOBAL, mk_trampoline_end)

@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mkctl: control multikernel partitions.
+ *
+ * A partition is another Linux kernel running on CPUs and memory the host
+ * gave up for it.  mkctl creates, loads, starts, stops and destroys
+ * partitions through the ioctls of /dev/multikernel, and reports on them
+ * from /sys/kernel/multikernel/partitions/.
+ */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/multikernel.h>
+
+#define MK_DEV		"/dev/multikernel"
+#define MK_SYSFS	"/sys/kernel/multikernel/partitions"
+#define NOT_SUPPORTED	"partitions are not supported by this kernel " \
+			"(CONFIG_MULTIKERNEL_PARTITION)"
+
+#define MAX_CPUS	8192	/* the kernel takes a bitmap of up to a page */
+#define POLL_MS		100
+#define NO_TIMEOUT	UINT32_MAX
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum { RET_OK, RET_FAIL, RET_USAGE };
+
+static const char usage_text[] =
+"Usage: mkctl COMMAND [ARGS]\n"
+"\n"
+"Control multikernel partitions: Linux kernels running on CPUs and memory\n"
+"reserved from this host.\n"
+"\n"
+"Commands:\n"
+"  create --cpus LIST --mem SIZE [--console N|none] [--force]\n"
+"        Reserve CPUs and memory for a new partition and print its id.\n"
+"        --force takes the CPUs even if tasks are pinned to them.\n"
+"  load ID --kernel FILE [--initrd FILE] [--cmdline STRING]\n"
+"        Load a kernel (bzImage) and an initramfs into a partition.\n"
+"  start ID [--wait SECONDS]\n"
+"        Start the loaded kernel; with --wait, wait until it is running.\n"
+"  stop ID [--force] [--timeout MS]\n"
+"        Ask the partition to power off, waiting up to MS milliseconds\n"
+"        (default 30000); --force resets its CPUs at once instead.\n"
+"  destroy ID\n"
+"        Give a stopped partition's CPUs and memory back to the host.\n"
+"  boot --cpus LIST --mem SIZE [--console N|none] --kernel FILE\n"
+"       [--initrd FILE] [--cmdline STRING] [--wait SECONDS]\n"
+"        Create, load and start a partition and print its id; whatever\n"
+"        was created is destroyed again if a step fails.\n"
+"  list\n"
+"        Show the partitions and the free memory of the pool.\n"
+"  status ID\n"
+"        Show everything the kernel reports about a partition.\n"
+"  wait ID STATE [--timeout SECONDS]\n"
+"        Wait until the partition is in STATE: created, loaded, starting,\n"
+"        running, stopped or crashed.\n"
+"  help\n"
+"        Show this text.\n"
+"\n"
+"LIST is a list of CPUs such as 2-3 or 2,4-7; CPU 0 cannot be given.\n"
+"SIZE is in bytes or has a K, M or G suffix; a multiple of 2M, at least 32M.\n"
+"The console is a legacy serial port, 0-3 (ttyS0-ttyS3), or none (default).\n"
+"\n"
+"Exit status: 0 on success, 1 if an operation failed, 2 on bad usage.\n";
+
+enum opt {
+	OPT_CPUS, OPT_MEM, OPT_CONSOLE, OPT_FORCE, OPT_KERNEL, OPT_INITRD,
+	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, NR_OPTS
+};
+
+#define F(opt)		(1U << (opt))
+
+static const char * const opt_names[NR_OPTS] = {
+	[OPT_CPUS] = "cpus", [OPT_MEM] = "mem", [OPT_CONSOLE] = "console",
+	[OPT_FORCE] = "force", [OPT_KERNEL] = "kernel", [OPT_INITRD] = "initrd",
+	[OPT_CMDLINE] = "cmdline", [OPT_WAIT] = "wait", [OPT_TIMEOUT] = "timeout",
+};
+
+/* The command line: command, partition id, state and options as given. */
+struct args {
+	const char *cmd;
+	uint32_t id;
+	const char *state;
+	const char *opt[NR_OPTS];
+};
+
+static const char * const states[] = {
+	"created", "loaded", "starting", "running", "stopped", "crashed",
+};
+
+/* The files of partitions/ID/, "state" first. */
+static const char * const attrs[] = {
+	"state", "reason", "cpus", "memory", "mem_bytes", "console",
+	"heartbeat", "boot_us", "reported_cpus", "reported_mem_kb",
+	"status_errors",
+};
+
+static uint64_t cpu_bits[MAX_CPUS / 64];
+
+/* ---- messages ---- */
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("mkctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'mkctl help'.\n", stderr);
+	va_end(ap);
+	return RET_USAGE;
+}
+
+/* What an error most likely means, for one command or (NULL) any. */
+static const struct {
+	const char *cmd;
+	int err;
+	const char *text;
+} hints[] = {
+	{ "load", EPERM,
+	  "needs root (CAP_SYS_ADMIN and CAP_SYS_BOOT); under lockdown, a signed kernel" },
+	{ NULL, EPERM, "needs root (CAP_SYS_ADMIN, and CAP_SYS_BOOT to load or start)" },
+	{ "create", EBUSY,
+	  "CPUs or console taken by another partition, or tasks pinned to the CPUs (--force)" },
+	{ "load", EBUSY, "the partition is running or crashed: stop it first" },
+	{ "start", EBUSY, "the partition is already running" },
+	{ NULL, EBUSY, "the partition is running: stop it first" },
+	{ "create", ENOMEM, "not enough contiguous memory in the pool (see 'mkctl list')" },
+	{ "create", ENODEV, "no memory pool: boot the host with multikernel_mem=SIZE[@ADDR]" },
+	{ "create", ENOSPC, "too many partitions" },
+	{ "create", EINVAL,
+	  "--mem: a multiple of 2M, at least 32M; not CPU 0, nor CPUs the host lacks" },
+	{ "load", ENOEXEC, "not a relocatable x86_64 bzImage (boot protocol 2.12 or later)" },
+	{ "load", EFBIG, "the kernel and initramfs do not fit the partition's memory" },
+	{ "load", E2BIG, "the command line is too long" },
+	{ "start", ENOEXEC, "nothing is loaded (load the kernel again after a stop)" },
+	{ "stop", EALREADY, "the partition is already stopped" },
+	{ "stop", ETIMEDOUT, "the partition did not power off in time: use --force" },
+	{ "stop", EINVAL, "the partition has not been started" },
+	{ "stop", EIO, "the partition crashed while stopping" },
+	{ NULL, ENOENT, "no such partition (see 'mkctl list')" },
+	{ NULL, ENOTTY, NOT_SUPPORTED },
+};
+
+static const char *hint(const char *cmd, int err)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hints); i++)
+		if (hints[i].err == err && (!hints[i].cmd || !strcmp(hints[i].cmd, cmd)))
+			return hints[i].text;
+	return NULL;
+}
+
+/* "mkctl: CMD partition ID: error" and a hint; @id < 0: not known yet. */
+static int report(const char *cmd, long long id, int err)
+{
+	const char *h = hint(cmd, err);
+
+	if (id < 0)
+		fprintf(stderr, "mkctl: %s partition: %s\n", cmd, strerror(err));
+	else
+		fprintf(stderr, "mkctl: %s partition %lld: %s\n", cmd, id, strerror(err));
+	if (h)
+		fprintf(stderr, "mkctl: %s\n", h);
+	return RET_FAIL;
+}
+
+/* ---- parsing ---- */
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end || n > UINT32_MAX)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* "2-3,6": set the bits; return the bitmap's size in bytes, 0 if malformed. */
+static unsigned int parse_cpulist(const char *s, uint64_t *bits)
+{
+	unsigned long first, last, words = 0;
+	char *end;
+
+	memset(bits, 0, MAX_CPUS / 8);
+	do {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		first = strtoul(s, &end, 10);
+		last = first;
+		if (*end == '-') {
+			s = end + 1;
+			if (!isdigit((unsigned char)*s))
+				return 0;
+			last = strtoul(s, &end, 10);
+		}
+		if (first > last || last >= MAX_CPUS)
+			return 0;
+		for (; first <= last; first++)
+			bits[first / 64] |= 1ULL << (first % 64);
+		if (last / 64 >= words)
+			words = last / 64 + 1;
+		s = end;
+	} while (*s++ == ',');
+	return s[-1] ? 0 : words * 8;
+}
+
+/* A size in bytes with an optional K, M, G or T suffix. */
+static int parse_size(const char *s, uint64_t *bytes)
+{
+	static const char suffixes[] = "KMGT";
+	unsigned long long n;
+	unsigned int shift = 0;
+	const char *p;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	p = *end ? strchr(suffixes, toupper((unsigned char)*end)) : NULL;
+	if (p) {
+		shift = 10 * (p - suffixes + 1);
+		end++;
+	}
+	if (errno || *end || !n || n > UINT64_MAX >> shift)
+		return -1;
+	*bytes = (uint64_t)n << shift;
+	return 0;
+}
+
+/* "none", "N" or "ttySN" for the legacy serial ports 0-3. */
+static int parse_console(const char *s, int *console)
+{
+	uint32_t n;
+
+	if (!strcmp(s, "none")) {
+		*console = MK_CONSOLE_NONE;
+		return 0;
+	}
+	if (!strncmp(s, "ttyS", 4))
+		s += 4;
+	if (parse_u32(s, &n) || n > 3)
+		return -1;
+	*console = n;
+	return 0;
+}
+
+/* Option @o as a number in @v, which is left alone if the option is not given. */
+static int opt_u32(const struct args *a, enum opt o, uint32_t *v)
+{
+	if (a->opt[o] && parse_u32(a->opt[o], v))
+		return usage_error("%s: bad --%s '%s'", a->cmd, opt_names[o], a->opt[o]);
+	return RET_OK;
+}
+
+/* ---- sysfs ---- */
+
+/* Read partitions/ID/NAME, or partitions/NAME if @id < 0, minus newline. */
+static int read_attr(long long id, const char *name, char *buf, size_t size)
+{
+	char path[128];
+	ssize_t n;
+	int fd, err;
+
+	if (id < 0)
+		snprintf(path, sizeof(path), MK_SYSFS "/%s", name);
+	else
+		snprintf(path, sizeof(path), MK_SYSFS "/%lld/%s", id, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, size - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static bool have_sysfs(void)
+{
+	if (access(MK_SYSFS, F_OK) == 0)
+		return true;
+	fprintf(stderr, "mkctl: %s\n", NOT_SUPPORTED);
+	return false;
+}
+
+/*
+ * Poll the state of partition @id until it is @want, for about @secs
+ * seconds (NO_TIMEOUT: for ever).  With @give_up, fail at once when it
+ * crashed or stopped.  Return: RET_OK, or RET_FAIL after saying why.
+ */
+static int wait_state(const char *cmd, uint32_t id, const char *want, uint32_t secs,
+		      bool give_up)
+{
+	struct timespec nap = { 0, POLL_MS * 1000000L };
+	char state[64], reason[256];
+	bool late = false;
+	uint64_t polls;
+	int err;
+
+	for (polls = 0;; polls++) {
+		err = read_attr(id, "state", state, sizeof(state));
+		if (err)
+			return report(cmd, id, err);
+		if (!strcmp(state, want))
+			return RET_OK;
+		if (give_up && (!strcmp(state, "crashed") || !strcmp(state, "stopped")))
+			break;
+		if (secs != NO_TIMEOUT && polls >= secs * 1000ULL / POLL_MS) {
+			late = true;
+			break;
+		}
+		nanosleep(&nap, NULL);
+	}
+	if (read_attr(id, "reason", reason, sizeof(reason)))
+		reason[0] = '\0';
+	fprintf(stderr, "mkctl: partition %u is %s%s", id, late ? "still " : "", state);
+	if (late)
+		fprintf(stderr, " after %u seconds", secs);
+	fprintf(stderr, "%s%s\n", reason[0] ? ": " : "", reason);
+	return RET_FAIL;
+}
+
+/* ---- /dev/multikernel ---- */
+
+static int open_dev(void)
+{
+	int fd = open(MK_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "mkctl: %s: %s\n", MK_DEV, strerror(err));
+		if (err == ENOENT || err == ENODEV || err == ENXIO)
+			fprintf(stderr, "mkctl: %s\n", NOT_SUPPORTED);
+		else if (err == EACCES || err == EPERM)
+			fprintf(stderr, "mkctl: %s\n", hint("", EPERM));
+	}
+	return fd;
+}
+
+/* MK_IOC_START, MK_IOC_STOP or MK_IOC_DESTROY; errno or 0. */
+static int part_op(int fd, unsigned long req, uint32_t id, uint32_t flags,
+		   uint32_t timeout_ms)
+{
+	struct mk_op op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.id = id,
+		.timeout_ms = timeout_ms,
+	};
+
+	return ioctl(fd, req, &op) ? errno : 0;
+}
+
+static int prep_create(const struct args *a, struct mk_create *c)
+{
+	int console = MK_CONSOLE_NONE;
+	uint64_t mem_bytes;
+
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->flags = a->opt[OPT_FORCE] ? MK_CREATE_FORCE : 0;
+	c->cpus_ptr = (uintptr_t)cpu_bits;
+	c->cpus_size = parse_cpulist(a->opt[OPT_CPUS], cpu_bits);
+	if (!c->cpus_size)
+		return usage_error("%s: bad CPU list '%s'", a->cmd, a->opt[OPT_CPUS]);
+	if (parse_size(a->opt[OPT_MEM], &mem_bytes))
+		return usage_error("%s: bad memory size '%s'", a->cmd, a->opt[OPT_MEM]);
+	c->mem_bytes = mem_bytes;
+	if (a->opt[OPT_CONSOLE] && parse_console(a->opt[OPT_CONSOLE], &console))
+		return usage_error("%s: bad console '%s'", a->cmd, a->opt[OPT_CONSOLE]);
+	c->console = console;
+	return RET_OK;
+}
+
+static int open_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "mkctl: %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+static int prep_load(const struct args *a, struct mk_load *l)
+{
+	const char *cmdline = a->opt[OPT_CMDLINE] ? a->opt[OPT_CMDLINE] : "";
+
+	memset(l, 0, sizeof(*l));
+	l->size = sizeof(*l);
+	l->cmdline_ptr = (uintptr_t)cmdline;
+	l->cmdline_len = strlen(cmdline) + 1;
+	l->id = a->id;
+	l->initrd_fd = -1;
+	l->kernel_fd = open_file(a->opt[OPT_KERNEL]);
+	if (l->kernel_fd < 0)
+		return RET_FAIL;
+	if (!a->opt[OPT_INITRD]) {
+		l->flags = MK_LOAD_NO_INITRAMFS;
+		return RET_OK;
+	}
+	l->initrd_fd = open_file(a->opt[OPT_INITRD]);
+	return l->initrd_fd < 0 ? RET_FAIL : RET_OK;
+}
+
+/* ---- commands ---- */
+
+static int cmd_create(struct args *a)
+{
+	struct mk_create c;
+	int fd, ret;
+
+	ret = prep_create(a, &c);
+	if (ret)
+		return ret;
+	fd = open_dev();
+	if (fd < 0)
+		return RET_FAIL;
+	if (ioctl(fd, MK_IOC_CREATE, &c))
+		return report(a->cmd, -1, errno);
+	printf("%u\n", c.id);
+	return RET_OK;
+}
+
+static int cmd_load(struct args *a)
+{
+	struct mk_load l;
+	int fd, ret;
+
+	ret = prep_load(a, &l);
+	if (ret)
+		return ret;
+	fd = open_dev();
+	if (fd < 0)
+		return RET_FAIL;
+	return ioctl(fd, MK_IOC_LOAD, &l) ? report(a->cmd, a->id, errno) : RET_OK;
+}
+
+/* Open the device and start, stop or destroy partition a->id. */
+static int do_op(const struct args *a, unsigned long req, uint32_t flags, uint32_t timeout_ms)
+{
+	int fd = open_dev(), err;
+
+	if (fd < 0)
+		return RET_FAIL;
+	err = part_op(fd, req, a->id, flags, timeout_ms);
+	return err ? report(a->cmd, a->id, err) : RET_OK;
+}
+
+static void print_running(uint32_t id)
+{
+	char boot_us[32];
+
+	if (read_attr(id, "boot_us", boot_us, sizeof(boot_us)))
+		snprintf(boot_us, sizeof(boot_us), "?");
+	printf("partition %u running (boot %s us)\n", id, boot_us);
+}
+
+static int cmd_start(struct args *a)
+{
+	uint32_t secs = 0;
+	int ret;
+
+	ret = opt_u32(a, OPT_WAIT, &secs);
+	if (ret)
+		return ret;
+	ret = do_op(a, MK_IOC_START, 0, 0);
+	if (ret || !a->opt[OPT_WAIT])
+		return ret;
+	ret = wait_state(a->cmd, a->id, "running", secs, true);
+	if (!ret)
+		print_running(a->id);
+	return ret;
+}
+
+static int cmd_stop(struct args *a)
+{
+	uint32_t timeout_ms = 0;
+	int ret;
+
+	ret = opt_u32(a, OPT_TIMEOUT, &timeout_ms);
+	if (ret)
+		return ret;
+	if (a->opt[OPT_FORCE] && a->opt[OPT_TIMEOUT])
+		return usage_error("stop: --force and --timeout exclude each other");
+	return do_op(a, MK_IOC_STOP, a->opt[OPT_FORCE] ? MK_STOP_FORCE : 0, timeout_ms);
+}
+
+static int cmd_destroy(struct args *a)
+{
+	return do_op(a, MK_IOC_DESTROY, 0, 0);
+}
+
+static int cmd_boot(struct args *a)
+{
+	struct mk_create c;
+	struct mk_load l;
+	uint32_t secs = 0;
+	int fd, err, ret;
+
+	ret = prep_create(a, &c);
+	if (!ret)
+		ret = opt_u32(a, OPT_WAIT, &secs);
+	if (ret)
+		return ret;
+	ret = prep_load(a, &l);
+	if (ret)
+		return ret;
+	fd = open_dev();
+	if (fd < 0)
+		return RET_FAIL;
+
+	if (ioctl(fd, MK_IOC_CREATE, &c))
+		return report("create", -1, errno);
+	l.id = c.id;
+	if (ioctl(fd, MK_IOC_LOAD, &l)) {
+		report("load", c.id, errno);
+		goto destroy;
+	}
+	err = part_op(fd, MK_IOC_START, c.id, 0, 0);
+	if (err) {
+		report("start", c.id, err);
+		goto destroy;
+	}
+	if (a->opt[OPT_WAIT] && wait_state("start", c.id, "running", secs, true))
+		goto stop;
+	printf("%u\n", c.id);
+	return RET_OK;
+
+stop:
+	/* It may have crashed or stopped by itself: no error to report. */
+	part_op(fd, MK_IOC_STOP, c.id, MK_STOP_FORCE, 0);
+destroy:
+	err = part_op(fd, MK_IOC_DESTROY, c.id, 0, 0);
+	if (err)
+		report("destroy", c.id, err);
+	return RET_FAIL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Read a partition's file for "list", "?" if that fails. */
+static const char *attr_or_what(uint32_t id, const char *name, char *buf, size_t size)
+{
+	if (read_attr(id, name, buf, size))
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+static int cmd_list(struct args *a)
+{
+	char state[64], cpus[256], mem[32], console[32], heartbeat[32], pool[128];
+	unsigned long long base, total, avail;
+	uint32_t *ids = NULL;
+	size_t i, nr_ids = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	(void)a;
+	if (!have_sysfs())
+		return RET_FAIL;
+	dir = opendir(MK_SYSFS);
+	if (!dir) {
+		fprintf(stderr, "mkctl: %s: %s\n", MK_SYSFS, strerror(errno));
+		return RET_FAIL;
+	}
+	while ((de = readdir(dir))) {
+		ids = realloc(ids, (nr_ids + 1) * sizeof(*ids));
+		if (!ids) {
+			fputs("mkctl: out of memory\n", stderr);
+			return RET_FAIL;
+		}
+		if (!parse_u32(de->d_name, &ids[nr_ids]))
+			nr_ids++;
+	}
+	closedir(dir);
+	qsort(ids, nr_ids, sizeof(*ids), cmp_u32);
+
+	printf("%-4s %-9s %-16s %8s %-8s %s\n",
+	       "ID", "STATE", "CPUS", "MEM(MiB)", "CONSOLE", "HEARTBEAT");
+	for (i = 0; i < nr_ids; i++) {
+		/* Skip those destroyed since the directory was read. */
+		if (read_attr(ids[i], "state", state, sizeof(state)))
+			continue;
+		if (read_attr(ids[i], "mem_bytes", mem, sizeof(mem)))
+			snprintf(mem, sizeof(mem), "0");
+		printf("%-4u %-9s %-16s %8llu %-8s %s\n", ids[i], state,
+		       attr_or_what(ids[i], "cpus", cpus, sizeof(cpus)),
+		       strtoull(mem, NULL, 10) >> 20,
+		       attr_or_what(ids[i], "console", console, sizeof(console)),
+		       attr_or_what(ids[i], "heartbeat", heartbeat, sizeof(heartbeat)));
+	}
+	free(ids);
+
+	if (read_attr(-1, "pool", pool, sizeof(pool)) ||
+	    sscanf(pool, "%llx %llu %llu", &base, &total, &avail) != 3)
+		puts("pool: unknown");
+	else if (!total)
+		puts("pool: none (boot the host with multikernel_mem=SIZE[@ADDR])");
+	else
+		printf("pool: %llu MiB, %llu MiB free\n", total >> 20, avail >> 20);
+	return RET_OK;
+}
+
+static int cmd_status(struct args *a)
+{
+	char value[4096];
+	size_t i;
+	int err;
+
+	if (!have_sysfs())
+		return RET_FAIL;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		err = read_attr(a->id, attrs[i], value, sizeof(value));
+		/* No state: no partition. */
+		if (err && !i)
+			return report(a->cmd, a->id, err);
+		printf("%s: %s\n", attrs[i], err ? strerror(err) : value);
+	}
+	return RET_OK;
+}
+
+static int cmd_wait(struct args *a)
+{
+	uint32_t secs = NO_TIMEOUT;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		if (!strcmp(a->state, states[i]))
+			break;
+	if (i == ARRAY_SIZE(states))
+		return usage_error("%s: unknown state '%s'", a->cmd, a->state);
+	ret = opt_u32(a, OPT_TIMEOUT, &secs);
+	if (ret)
+		return ret;
+	if (!have_sysfs())
+		return RET_FAIL;
+	return wait_state(a->cmd, a->id, a->state, secs, false);
+}
+
+static const struct command_desc {
+	const char *name;
+	int (*run)(struct args *a);
+	int nr_pos;		/* positional arguments */
+	unsigned int opts;	/* options it takes */
+	unsigned int needs;	/* options it must have */
+} commands[] = {
+	{ "create", cmd_create, 0, F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_FORCE),
+	  F(OPT_CPUS) | F(OPT_MEM) },
+	{ "load", cmd_load, 1, F(OPT_KERNEL) | F(OPT_INITRD) | F(OPT_CMDLINE), F(OPT_KERNEL) },
+	{ "start", cmd_start, 1, F(OPT_WAIT), 0 },
+	{ "stop", cmd_stop, 1, F(OPT_FORCE) | F(OPT_TIMEOUT), 0 },
+	{ "destroy", cmd_destroy, 1, 0, 0 },
+	{ "boot", cmd_boot, 0, F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_KERNEL) |
+	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT), F(OPT_CPUS) | F(OPT_MEM) | F(OPT_KERNEL) },
+	{ "list", cmd_list, 0, 0, 0 },
+	{ "status", cmd_status, 1, 0, 0 },
+	{ "wait", cmd_wait, 2, F(OPT_TIMEOUT), 0 },
+};
+
+/* Sort argv into positional arguments and "--name VALUE" or "--name=VALUE". */
+static int parse_args(const struct command_desc *c, int argc, char **argv, struct args *a)
+{
+	int i, o, nr_pos = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i], *val;
+		size_t len;
+
+		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			fputs(usage_text, stdout);
+			exit(RET_OK);
+		}
+		if (strncmp(s, "--", 2)) {
+			if (nr_pos == c->nr_pos)
+				return usage_error("%s: unexpected argument '%s'", c->name, s);
+			if (nr_pos++)
+				a->state = s;
+			else if (parse_u32(s, &a->id))
+				return usage_error("%s: bad partition id '%s'", c->name, s);
+			continue;
+		}
+		s += 2;
+		val = strchr(s, '=');
+		len = val ? (size_t)(val - s) : strlen(s);
+		for (o = 0; o < NR_OPTS; o++)
+			if (strlen(opt_names[o]) == len && !strncmp(s, opt_names[o], len))
+				break;
+		if (o == NR_OPTS || !(c->opts & F(o)))
+			return usage_error("%s: unknown option '%s'", c->name, argv[i]);
+		if (o == OPT_FORCE) {
+			if (val)
+				return usage_error("%s: --force takes no value", c->name);
+			a->opt[o] = "";
+			continue;
+		}
+		if (val)
+			val++;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return usage_error("%s: --%s needs a value", c->name, opt_names[o]);
+		a->opt[o] = val;
+	}
+	if (nr_pos < c->nr_pos)
+		return usage_error("%s: missing %s", c->name, nr_pos ? "state" : "partition id");
+	for (o = 0; o < NR_OPTS; o++)
+		if ((c->needs & F(o)) && !a->opt[o])
+			return usage_error("%s: --%s is required", c->name, opt_names[o]);
+	return RET_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	size_t i;
+	int ret;
+
+	if (argc < 2)
+		return usage_error("no command given");
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return RET_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			break;
+	if (i == ARRAY_SIZE(commands))
+		return usage_error("unknown command '%s'", argv[1]);
+	a.cmd = commands[i].name;
+	ret = parse_args(&commands[i], argc - 2, argv + 2, &a);
+	return ret ? ret : commands[i].run(&a);
+}
