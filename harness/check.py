@@ -189,8 +189,9 @@ def parse_partitions(console, part, res):
     Every boot of a partition kernel on ttyS1 must report APIC ids of the
     CPUs the tests give partitions (2 and 3) and System RAM only inside the
     host's pool (multikernel_mem= on the host's command line) or below
-    1 MiB (the partition's real-mode slot); and no splat, except after the
-    deliberate panic of the crash test.
+    1 MiB (the partition's real-mode slot); and no splat, except in the
+    boot of the crash test's partition (mkpart.action=panic), which panics
+    on purpose.
     """
     pool = None
     for line in console:
@@ -205,7 +206,7 @@ def parse_partitions(console, part, res):
         if "Linux version" in line:
             boots += 1
             on_purpose = False
-        elif "MKPART: panicking on purpose" in line:
+        elif "Command line:" in line and "mkpart.action=panic" in line:
             on_purpose = True
         m = re.search(r"MKPART: up: cpus (\S+) apicids ([\d ]+?)\s+MemTotal", line)
         if m and not set(m.group(2).split()) <= {"2", "3"}:

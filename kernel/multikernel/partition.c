@@ -615,11 +615,12 @@ static int mk_load(struct mk_load *args)
 			      args->cmdline_len);
 	if (IS_ERR(cmdline))
 		return PTR_ERR(cmdline);
-	ret = -EINVAL;
-	if (strnlen(cmdline, args->cmdline_len) != args->cmdline_len - 1)
-		goto out;
+	if (strnlen(cmdline, args->cmdline_len) != args->cmdline_len - 1) {
+		kfree(cmdline);
+		return -EINVAL;
+	}
 
-	guard(mutex)(&mk_lock);
+	mutex_lock(&mk_lock);
 	p = mk_find(args->id);
 	ret = -ENOENT;
 	if (!p)
@@ -654,6 +655,7 @@ static int mk_load(struct mk_load *args)
 	if (!ret)
 		mk_set_state(p, MK_LOADED, "");
 out:
+	mutex_unlock(&mk_lock);
 	vfree(initrd);
 	vfree(kernel);
 	kfree(cmdline);
