@@ -31,6 +31,7 @@
 #include <linux/kernel_read_file.h>
 #include <linux/kexec.h>
 #include <linux/kobject.h>
+#include <linux/math64.h>
 #include <linux/miscdevice.h>
 #include <linux/multikernel.h>
 #include <linux/mutex.h>
@@ -419,8 +420,8 @@ static void mk_watch_one(struct mk_partition *p)
 			init_tsc = READ_ONCE(st->init_tsc);
 			scoped_guard(spinlock, &p->lock) {
 				if (init_tsc > p->start_tsc && tsc_khz)
-					p->boot_us = div_u64((init_tsc - p->start_tsc) * 1000,
-							     tsc_khz);
+					p->boot_us = mul_u64_u64_div_u64(init_tsc - p->start_tsc,
+									 1000, tsc_khz);
 			}
 			mk_set_state(p, MK_RUNNING, "");
 		} else if (time_after(jiffies, p->heartbeat_at +

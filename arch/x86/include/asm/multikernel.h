@@ -21,8 +21,8 @@
  * @nr_cpus: number of entries of @apicids
  * @console_port: I/O port of the legacy UART the partition owns, or 0
  * @tsc_khz: TSC frequency, measured by the host
- * @lapic_timer_period: local APIC timer ticks per jiffy at HZ=1000 / HZ,
- *	as the host measured it, or 0 when the TSC deadline timer is used
+ * @lapic_timer_hz: local APIC timer ticks per second, as the host measured
+ *	them, or 0 when the host uses the TSC deadline timer
  * @status_pa: physical address of the struct mk_status page
  * @wall_ns: the host's CLOCK_REALTIME when it started the partition ...
  * @wall_tsc: ... and the TSC at that moment
@@ -34,7 +34,7 @@ struct mk_boot_info {
 	u32 nr_cpus;
 	u32 console_port;
 	u64 tsc_khz;
-	u64 lapic_timer_period;
+	u64 lapic_timer_hz;
 	u64 status_pa;
 	u64 wall_ns;
 	u64 wall_tsc;

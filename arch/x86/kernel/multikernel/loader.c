@@ -119,7 +119,8 @@ static void mk_fill_boot_info(struct mk_boot_info *info, u32 id,
 		info->apicids[info->nr_cpus++] = per_cpu(x86_cpu_to_apicid, cpu);
 	info->console_port = console >= 0 ? mk_uart_ports[console] : 0;
 	info->tsc_khz = tsc_khz;
-	info->lapic_timer_period = lapic_timer_period;
+	/* Per second: the partition's kernel may run at another HZ. */
+	info->lapic_timer_hz = (u64)lapic_timer_period * HZ;
 	info->status_pa = status;
 }
 

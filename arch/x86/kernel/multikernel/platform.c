@@ -55,8 +55,8 @@ static unsigned long mk_tsc_khz(void)
 static void __init mk_timer_init(void)
 {
 	/* 0: the TSC deadline timer needs no calibration. */
-	if (mk_boot_info.lapic_timer_period)
-		lapic_timer_period = mk_boot_info.lapic_timer_period;
+	if (mk_boot_info.lapic_timer_hz)
+		lapic_timer_period = div_u64(mk_boot_info.lapic_timer_hz, HZ);
 }
 
 /* The host's wall clock at start, advanced by the TSC since then. */
