@@ -47,4 +47,13 @@ for action in bench idle idle; do
 	mkctl destroy "$id"
 done
 
+# IKC: the echo service's round trips (doorbell and busy-poll), throughput
+# and concurrent requesters; first inside this kernel (loopback), then
+# across kernels with a partition it boots on CPUs 2-3 and stops.  On
+# SIGTERM (the timeout) it ends its runs, stops the partition and says so.
+echo "== ikc_bench: loopback"
+timeout 1200 /kselftest/multikernel/ikc_bench -l
+echo "== ikc_bench: host and partition on CPUs 2-3"
+timeout 1200 /kselftest/multikernel/ikc_bench -c 2
+
 echo "MK-BENCH: end"

@@ -35,6 +35,7 @@
 #include <linux/miscdevice.h>
 #include <linux/multikernel.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/slab.h>
@@ -131,11 +132,32 @@ static struct kobject *mk_partitions_kobj;
 static void mk_watch(struct work_struct *work);
 static DECLARE_DELAYED_WORK(mk_watch_work, mk_watch);
 
+/* Told when partitions start and go: IKC lays out its shared area. */
+static BLOCKING_NOTIFIER_HEAD(mk_notifier);
+
+/**
+ * multikernel_register_notifier() - hear of partitions starting and going
+ * @nb: called with an enum mk_partition_event and a struct
+ *	mk_partition_info, under the lock that serialises partition control
+ *
+ * Return: 0.
+ */
+int multikernel_register_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&mk_notifier, nb);
+}
+EXPORT_SYMBOL_GPL(multikernel_register_notifier);
+
 #define to_partition(k) container_of(k, struct mk_partition, kobj)
+
+static bool mk_is_live(const struct mk_partition *p);
+static void mk_notify(struct mk_partition *p, enum mk_partition_event event);
 
 static void mk_set_state(struct mk_partition *p, enum mk_state state,
 			 const char *reason)
 {
+	bool was_live = mk_is_live(p);
+
 	scoped_guard(spinlock, &p->lock) {
 		p->state = state;
 		if (reason)
@@ -144,11 +166,28 @@ static void mk_set_state(struct mk_partition *p, enum mk_state state,
 	sysfs_notify(&p->kobj, NULL, "state");
 	pr_info("partition %u: %s%s%s\n", p->id, mk_state_names[state],
 		reason ? ": " : "", reason ?: "");
+	if (was_live && !mk_is_live(p))
+		mk_notify(p, MK_PARTITION_GONE);
 }
 
 static bool mk_is_live(const struct mk_partition *p)
 {
 	return p->state == MK_STARTING || p->state == MK_RUNNING;
+}
+
+static void mk_notify(struct mk_partition *p, enum mk_partition_event event)
+{
+	struct mk_partition_info info = {
+		.id = p->id,
+		.cpus = p->cpus,
+		.mem_base = p->mem.base,
+		.mem_size = p->mem.size,
+		.ikc_pa = p->img.ikc,
+		.ikc_size = MK_IKC_AREA_SIZE,
+	};
+
+	lockdep_assert_held(&mk_lock);
+	blocking_notifier_call_chain(&mk_notifier, event, &info);
 }
 
 /* ---- sysfs ---- */
@@ -691,9 +730,12 @@ static int mk_start(struct mk_op *args)
 		p->reported_mem_kb = 0;
 		p->start_tsc = rdtsc();
 	}
+	mk_notify(p, MK_PARTITION_STARTING);
 	ret = mk_arch_start(&p->mem, &p->img, cpumask_first(p->cpus));
-	if (ret)
+	if (ret) {
+		mk_notify(p, MK_PARTITION_GONE);
 		return ret;
+	}
 	mk_set_state(p, MK_STARTING, "");
 	schedule_delayed_work(&mk_watch_work, msecs_to_jiffies(MK_WATCH_MS));
 	return 0;

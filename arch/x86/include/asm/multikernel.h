@@ -9,10 +9,13 @@
 #ifndef _ASM_X86_MULTIKERNEL_H
 #define _ASM_X86_MULTIKERNEL_H
 
+#include <linux/sizes.h>
 #include <linux/types.h>
 
-#define MK_BOOT_INFO_VERSION	1
+#define MK_BOOT_INFO_VERSION	2
 #define MK_MAX_PART_CPUS	64
+/* Room at the end of a partition's memory for the IKC shared area. */
+#define MK_IKC_AREA_SIZE	SZ_1M
 
 /**
  * struct mk_boot_info - payload of the SETUP_MULTIKERNEL setup_data
@@ -27,6 +30,8 @@
  * @wall_ns: the host's CLOCK_REALTIME when it started the partition ...
  * @wall_tsc: ... and the TSC at that moment
  * @apicids: APIC ids of the partition's CPUs, the boot CPU first
+ * @ikc_pa: physical address of the IKC shared area ...
+ * @ikc_size: ... and its size
  */
 struct mk_boot_info {
 	u32 version;
@@ -39,6 +44,8 @@ struct mk_boot_info {
 	u64 wall_ns;
 	u64 wall_tsc;
 	u32 apicids[MK_MAX_PART_CPUS];
+	u64 ikc_pa;
+	u64 ikc_size;
 };
 
 #define MK_STATUS_MAGIC		0x4d4b5354	/* "MKST" */
@@ -104,12 +111,14 @@ struct mk_part_layout {
  * @boot_params: its struct boot_params
  * @boot_info: its struct mk_boot_info
  * @status: the struct mk_status page
+ * @ikc: the IKC shared area, MK_IKC_AREA_SIZE bytes
  */
 struct mk_part_image {
 	phys_addr_t entry;
 	phys_addr_t boot_params;
 	phys_addr_t boot_info;
 	phys_addr_t status;
+	phys_addr_t ikc;
 };
 
 struct cpumask;
@@ -125,12 +134,18 @@ void mk_arch_reset_cpu(unsigned int cpu);
 
 #ifdef CONFIG_MULTIKERNEL_PARTITION
 bool multikernel_is_partition(void);
+phys_addr_t multikernel_ikc_area(size_t *size);
 void multikernel_partition_setup(u64 pa_data, u32 data_len);
 void multikernel_reserve_memory(void);
 #else
 static inline bool multikernel_is_partition(void) { return false; }
+static inline phys_addr_t multikernel_ikc_area(size_t *size) { return 0; }
 static inline void multikernel_partition_setup(u64 pa_data, u32 data_len) { }
 static inline void multikernel_reserve_memory(void) { }
 #endif
+
+/* IKC doorbells between kernels: arch/x86/kernel/multikernel/ikc_ipi.c */
+void multikernel_send_ikc_ipi(u32 apicid);
+void multikernel_set_ikc_handler(void (*handler)(void));
 
 #endif /* _ASM_X86_MULTIKERNEL_H */

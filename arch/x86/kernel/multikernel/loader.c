@@ -12,6 +12,7 @@
  *
  *   base                         kernel, decompressed in place (init_size)
  *   after it                     initramfs
+ *   then MK_IKC_AREA_SIZE        the IKC shared area (reserved)
  *   last MK_META_PAGES pages     boot_params, command line, setup_data,
  *                                status page (reserved in the e820 map)
  */
@@ -109,7 +110,7 @@ static void mk_add_e820(struct boot_params *bp, u64 addr, u64 size, u32 type)
 
 static void mk_fill_boot_info(struct mk_boot_info *info, u32 id,
 			      const struct cpumask *cpus, int console,
-			      phys_addr_t status)
+			      phys_addr_t status, phys_addr_t ikc)
 {
 	unsigned int cpu;
 
@@ -122,6 +123,8 @@ static void mk_fill_boot_info(struct mk_boot_info *info, u32 id,
 	/* Per second: the partition's kernel may run at another HZ. */
 	info->lapic_timer_hz = (u64)lapic_timer_period * HZ;
 	info->status_pa = status;
+	info->ikc_pa = ikc;
+	info->ikc_size = MK_IKC_AREA_SIZE;
 }
 
 /**
@@ -147,7 +150,7 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 		 const void *initrd, size_t initrd_len,
 		 const char *cmdline, struct mk_part_image *img)
 {
-	phys_addr_t load, initrd_pa, meta, end = mem->base + mem->size;
+	phys_addr_t load, initrd_pa, meta, ikc, end = mem->base + mem->size;
 	size_t hdr_len, setup_len, cmd_len, max_cmd;
 	struct boot_params *bp;
 	struct setup_data *sd;
@@ -168,10 +171,11 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 		return -E2BIG;
 
 	meta = end - MK_META_PAGES * PAGE_SIZE;
+	ikc = meta - MK_IKC_AREA_SIZE;
 	load = ALIGN(mem->base, hdr.kernel_alignment);
 	initrd_pa = PAGE_ALIGN(load + hdr.init_size);
-	if (load >= meta || initrd_pa > meta ||
-	    PAGE_ALIGN(initrd_len) > meta - initrd_pa)
+	if (load >= ikc || initrd_pa > ikc ||
+	    PAGE_ALIGN(initrd_len) > ikc - initrd_pa)
 		return -EFBIG;
 	if (initrd_len && !(hdr.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) &&
 	    initrd_pa + initrd_len - 1 > hdr.initrd_addr_max)
@@ -181,13 +185,14 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 	memcpy(phys_to_virt(load), kernel + setup_len, kernel_len - setup_len);
 	if (initrd_len)
 		memcpy(phys_to_virt(initrd_pa), initrd, initrd_len);
-	memset(phys_to_virt(meta), 0, MK_META_PAGES * PAGE_SIZE);
+	memset(phys_to_virt(ikc), 0, end - ikc);
 
 	img->entry = load + MK_ENTRY_64;
 	img->boot_params = meta + MK_META_BOOT_PARAMS * PAGE_SIZE;
 	img->boot_info = meta + MK_META_SETUP_DATA * PAGE_SIZE +
 			 sizeof(struct setup_data);
 	img->status = meta + MK_META_STATUS * PAGE_SIZE;
+	img->ikc = ikc;
 
 	cmd = phys_to_virt(meta + MK_META_CMDLINE * PAGE_SIZE);
 	strscpy(cmd, cmdline, PAGE_SIZE);
@@ -197,7 +202,7 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 	sd->type = SETUP_MULTIKERNEL;
 	sd->len = sizeof(struct mk_boot_info);
 	mk_fill_boot_info((struct mk_boot_info *)sd->data, id, cpus, console,
-			  img->status);
+			  img->status, img->ikc);
 
 	bp = phys_to_virt(img->boot_params);
 	memcpy(&bp->hdr, &hdr, hdr_len);
@@ -214,7 +219,7 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 
 	/* Only its own memory; the low part first, the map is sorted. */
 	mk_add_e820(bp, mem->low_base, mem->low_size, E820_TYPE_RAM);
-	mk_add_e820(bp, mem->base, meta - mem->base, E820_TYPE_RAM);
-	mk_add_e820(bp, meta, end - meta, E820_TYPE_RESERVED);
+	mk_add_e820(bp, mem->base, ikc - mem->base, E820_TYPE_RAM);
+	mk_add_e820(bp, ikc, end - ikc, E820_TYPE_RESERVED);
 	return 0;
 }

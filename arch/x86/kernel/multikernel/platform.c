@@ -123,7 +123,23 @@ static bool __init mk_boot_info_valid(const struct mk_boot_info *info)
 	return info->version == MK_BOOT_INFO_VERSION &&
 	       info->nr_cpus >= 1 && info->nr_cpus <= MK_MAX_PART_CPUS &&
 	       info->tsc_khz && info->status_pa &&
-	       PAGE_ALIGNED(info->status_pa);
+	       PAGE_ALIGNED(info->status_pa) && PAGE_ALIGNED(info->ikc_pa) &&
+	       PAGE_ALIGNED(info->ikc_size);
+}
+
+/**
+ * multikernel_ikc_area() - where the IKC area shared with the host is
+ * @size: out: its size
+ *
+ * Return: its physical address, or 0 when this kernel is no partition or
+ * its host gave it none.
+ */
+phys_addr_t multikernel_ikc_area(size_t *size)
+{
+	if (!multikernel_is_partition())
+		return 0;
+	*size = mk_boot_info.ikc_size;
+	return mk_boot_info.ikc_pa;
 }
 
 /**

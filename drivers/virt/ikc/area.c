@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The IKC shared area: its owner (the host, or loopback end A) lays it
+ * out; the other side checks it before it believes a word of it.
+ */
+
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/**
+ * ikc_area_init() - lay out a new shared area
+ * @area: the area, IKC_AREA_SIZE bytes
+ * @slots: what each slot is for
+ * @nr_slots: how many, at most IKC_MAX_SLOTS
+ *
+ * Every ring starts empty and asking for doorbells.
+ */
+void ikc_area_init(struct ikc_area_hdr *area, const struct ikc_slot_desc *slots,
+		   unsigned int nr_slots)
+{
+	unsigned int i;
+
+	memset(area, 0, IKC_AREA_SIZE);
+	area->magic = IKC_AREA_MAGIC;
+	area->version = IKC_AREA_VERSION;
+	area->size = IKC_AREA_SIZE;
+	area->nr_slots = nr_slots;
+	memcpy(area->slots, slots, nr_slots * sizeof(*slots));
+	for (i = 0; i < nr_slots; i++) {
+		struct ikc_slot_hdr *sh = (void *)area + IKC_SLOT_OFFSET(i);
+
+		sh->ring[IKC_DIR_TO_PEER].want_notify = 1;
+		sh->ring[IKC_DIR_TO_OWNER].want_notify = 1;
+	}
+}
+
+/**
+ * ikc_area_check() - check an area laid out by the other side
+ * @area: the area
+ * @size: the bytes this kernel has of it
+ *
+ * Return: the number of slots, or -EPROTO when the header is not one this
+ * kernel understands.  Slot descriptors are checked one by one when their
+ * devices are made.
+ */
+int ikc_area_check(struct ikc_area_hdr *area, size_t size)
+{
+	u32 nr;
+
+	if (READ_ONCE(area->magic) != IKC_AREA_MAGIC ||
+	    READ_ONCE(area->version) != IKC_AREA_VERSION ||
+	    READ_ONCE(area->size) != IKC_AREA_SIZE || size < IKC_AREA_SIZE)
+		return -EPROTO;
+	nr = READ_ONCE(area->nr_slots);
+	if (nr > IKC_MAX_SLOTS)
+		return -EPROTO;
+	return nr;
+}
+
+/* "echo@part*4": one descriptor and its count, or -EINVAL. */
+static int ikc_parse_slot(char *tok, struct ikc_slot_desc *d)
+{
+	char *rep = strchr(tok, '*'), *at = strchr(tok, '@'), *arg;
+	unsigned int n = 1;
+
+	if (rep) {
+		*rep++ = '\0';
+		if (kstrtouint(rep, 0, &n) || !n || n > IKC_MAX_SLOTS)
+			return -EINVAL;
+	}
+	memset(d, 0, sizeof(*d));
+	if (at) {
+		*at++ = '\0';
+		if (strcmp(at, "part"))
+			return -EINVAL;
+		d->flags = IKC_SLOT_OFFERED_BY_PEER;
+	}
+	arg = strchr(tok, ':');
+	if (arg) {
+		*arg++ = '\0';
+		if (kstrtou32(arg, 0, &d->arg))
+			return -EINVAL;
+	}
+	if (!strcmp(tok, "echo"))
+		d->service = IKC_SVC_ECHO;
+	else if (!strcmp(tok, "virtio") && arg)
+		d->service = IKC_SVC_VIRTIO;
+	else
+		return -EINVAL;
+	return n;
+}
+
+/**
+ * ikc_parse_slots() - slot descriptors from a list of services
+ * @list: "echo echo@part*4 virtio:3": a service (echo, or virtio with its
+ *	device id), "@part" when the other side offers it, "*N" to repeat;
+ *	separated by spaces or commas
+ * @slots: out: IKC_MAX_SLOTS descriptors
+ *
+ * Return: the number of slots, -EINVAL when the list is empty or
+ * malformed, -E2BIG when it needs more than IKC_MAX_SLOTS.
+ */
+int ikc_parse_slots(const char *list, struct ikc_slot_desc *slots)
+{
+	char *s, *p, *tok;
+	int nr = 0, n = 0;
+
+	s = kstrdup(list, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	p = s;
+	while ((tok = strsep(&p, " ,\t\n"))) {
+		if (!*tok)
+			continue;
+		if (nr == IKC_MAX_SLOTS) {
+			n = -E2BIG;
+			break;
+		}
+		n = ikc_parse_slot(tok, &slots[nr]);
+		if (n < 0)
+			break;
+		if (n > IKC_MAX_SLOTS - nr) {
+			n = -E2BIG;
+			break;
+		}
+		while (--n > 0) {
+			slots[nr + 1] = slots[nr];
+			nr++;
+		}
+		nr++;
+	}
+	kfree(s);
+	if (n < 0)
+		return n;
+	return nr ?: -EINVAL;
+}

@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IKC channels: a slot of the shared area as this kernel uses it.  Small
+ * payloads travel inside the message; larger ones in blocks of the slot's
+ * pool, which the sender allocates and the receiver frees once it has
+ * copied them out (the pool's bitmap is shared and changed with atomic
+ * bit operations, so either kernel may free).  Page transfer sends a list
+ * of physical ranges instead, which the receiver maps only after checking
+ * that they are memory of the sender it may reach.
+ *
+ * A consumer that sleeps arms its ring; the producer rings the doorbell
+ * (the peer's bit in the area, then an IPI to the CPU the consumer named)
+ * only then, and counts the doorbells it could skip.
+ */
+
+#define pr_fmt(fmt) "ikc: " fmt
+
+#include <linux/bitops.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "internal.h"
+
+static unsigned int ikc_nr_blocks(size_t len)
+{
+	return DIV_ROUND_UP(len, IKC_POOL_BLOCK_SIZE);
+}
+
+/* Claim @nr contiguous pool blocks; tx_lock held.  Return the first. */
+static int ikc_pool_alloc(struct ikc_channel *ch, unsigned int nr)
+{
+	unsigned long *map = ch->hdr->pool_map;
+	unsigned int start, i;
+
+	for (start = 0; start + nr <= IKC_POOL_BLOCKS; start++) {
+		for (i = 0; i < nr; i++)
+			if (test_and_set_bit(start + i, map))
+				break;
+		if (i == nr)
+			return start;
+		/* Give back what we took; the other side may hold the rest. */
+		while (i--)
+			clear_bit(start + i, map);
+	}
+	return -EAGAIN;
+}
+
+static void ikc_pool_free(struct ikc_channel *ch, unsigned int first,
+			  unsigned int nr)
+{
+	while (nr--)
+		clear_bit(first + nr, ch->hdr->pool_map);
+}
+
+static bool ikc_usable(struct ikc_channel *ch)
+{
+	return READ_ONCE(ch->peer->up) && !READ_ONCE(ch->broken);
+}
+
+static int ikc_unusable_errno(struct ikc_channel *ch)
+{
+	return READ_ONCE(ch->broken) ? -EPROTO : -ENOTCONN;
+}
+
+/* The other side wrote nonsense: count it and stop using the channel. */
+static void ikc_channel_break(struct ikc_channel *ch, const char *what)
+{
+	atomic64_inc(&ch->st.errors);
+	if (!xchg(&ch->broken, true))
+		dev_err_ratelimited(&ch->idev->dev, "peer wrote %s: channel stopped\n",
+				    what);
+	wake_up_all(&ch->wq);
+}
+
+/* Ring the other side's doorbell if it asked for one; tx_lock held. */
+static void ikc_notify(struct ikc_channel *ch)
+{
+	struct ikc_peer *peer = ch->peer;
+	u64 *bell = peer->owner ? &peer->area->peer_doorbell :
+				  &peer->area->owner_doorbell;
+
+	if (!ikc_ring_needs_notify(&ch->tx)) {
+		atomic64_inc(&ch->st.notify_suppressed);
+		return;
+	}
+	set_bit(ch->slot, (unsigned long *)bell);
+	peer->ops->notify(peer, READ_ONCE(ch->tx.shm->notify_apicid));
+	atomic64_inc(&ch->st.notify_sent);
+}
+
+static int __ikc_send(struct ikc_device *idev, struct ikc_msg *msg,
+		      const void *data, size_t len)
+{
+	struct ikc_channel *ch = idev->chan;
+	unsigned long flags;
+	int first = 0, ret;
+
+	if (len > IKC_MSG_MAX)
+		return -EMSGSIZE;
+	msg->len = len;
+
+	spin_lock_irqsave(&ch->tx_lock, flags);
+	if (!ikc_usable(ch)) {
+		ret = ikc_unusable_errno(ch);
+		goto out;
+	}
+	if (len > IKC_MSG_INLINE) {
+		first = ikc_pool_alloc(ch, ikc_nr_blocks(len));
+		if (first < 0) {
+			ret = first;
+			atomic64_inc(&ch->st.full);
+			goto out;
+		}
+		msg->flags |= IKC_MSG_POOL;
+		msg->block = first;
+		msg->nr_blocks = ikc_nr_blocks(len);
+		memcpy(ch->pool + first * IKC_POOL_BLOCK_SIZE, data, len);
+	} else {
+		memcpy(msg->data, data, len);
+	}
+	ret = ikc_ring_produce(&ch->tx, msg);
+	if (ret) {
+		if (msg->flags & IKC_MSG_POOL)
+			ikc_pool_free(ch, first, msg->nr_blocks);
+		if (ret == -EAGAIN)
+			atomic64_inc(&ch->st.full);
+		else
+			ikc_channel_break(ch, "an impossible consumer index");
+		goto out;
+	}
+	atomic64_inc(&ch->st.msgs_tx);
+	atomic64_add(len, &ch->st.bytes_tx);
+	ikc_notify(ch);
+out:
+	spin_unlock_irqrestore(&ch->tx_lock, flags);
+	return ret;
+}
+
+/**
+ * ikc_send() - send a message on a channel
+ * @idev: the channel
+ * @type: service-defined type
+ * @tag: service-defined value, given back to the receiver
+ * @data: the payload ...
+ * @len: ... and its length, at most IKC_MSG_MAX
+ *
+ * Does not sleep; may be called with interrupts off, from any context but
+ * NMI.  Several CPUs may send on one channel at once.
+ *
+ * Return: 0; -EAGAIN when the ring or the pool is full; -EMSGSIZE;
+ * -ENOTCONN when the peer is not up; -EPROTO when the channel is broken.
+ */
+int ikc_send(struct ikc_device *idev, u16 type, u32 tag,
+	     const void *data, size_t len)
+{
+	struct ikc_msg msg = { .type = type, .tag = tag };
+
+	return __ikc_send(idev, &msg, data, len);
+}
+EXPORT_SYMBOL_GPL(ikc_send);
+
+/**
+ * ikc_send_timeout() - send a message, waiting for room
+ * @idev: the channel
+ * @type: service-defined type
+ * @tag: service-defined value
+ * @data: the payload ...
+ * @len: ... and its length
+ * @timeout: how long to wait for room, in jiffies
+ *
+ * Return: as ikc_send(), and -ETIMEDOUT when there was no room in time,
+ * -EINTR when a signal came.
+ */
+int ikc_send_timeout(struct ikc_device *idev, u16 type, u32 tag,
+		     const void *data, size_t len, unsigned long timeout)
+{
+	unsigned long deadline = jiffies + timeout;
+	int ret;
+
+	might_sleep();
+	for (;;) {
+		ret = ikc_send(idev, type, tag, data, len);
+		if (ret != -EAGAIN)
+			return ret;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		if (signal_pending(current))
+			return -EINTR;
+		/* The consumer frees room without telling us: look again. */
+		usleep_range(20, 100);
+	}
+}
+EXPORT_SYMBOL_GPL(ikc_send_timeout);
+
+/**
+ * ikc_send_pages() - send references to physical pages (page transfer)
+ * @idev: the channel
+ * @type: service-defined type
+ * @tag: service-defined value
+ * @refs: the ranges, each within one page of this kernel's memory that
+ *	the peer may reach
+ * @nr: how many, at most IKC_MAX_PAGE_REFS
+ *
+ * The pages stay the sender's: the service defines the message by which
+ * the receiver says it is done with them.
+ *
+ * Return: as ikc_send().
+ */
+int ikc_send_pages(struct ikc_device *idev, u16 type, u32 tag,
+		   const struct ikc_page_ref *refs, unsigned int nr)
+{
+	struct ikc_msg msg = { .type = type, .tag = tag, .flags = IKC_MSG_PAGES };
+
+	if (!nr || nr > IKC_MAX_PAGE_REFS)
+		return -EINVAL;
+	return __ikc_send(idev, &msg, refs, nr * sizeof(*refs));
+}
+EXPORT_SYMBOL_GPL(ikc_send_pages);
+
+/**
+ * ikc_recv() - take a message from a channel
+ * @idev: the channel
+ * @info: out: what it is
+ * @buf: out: its payload ...
+ * @size: ... for at most this many bytes
+ *
+ * Return: 0; -EAGAIN when there is none; -EMSGSIZE when the payload was
+ * larger than @size (the message is dropped); -ENOTCONN; -EPROTO when the
+ * peer wrote something invalid (counted; the channel is then broken).
+ */
+int ikc_recv(struct ikc_device *idev, struct ikc_msg_info *info,
+	     void *buf, size_t size)
+{
+	struct ikc_channel *ch = idev->chan;
+	struct ikc_msg msg;
+	int ret;
+
+	mutex_lock(&ch->rx_lock);
+	if (!ikc_usable(ch)) {
+		ret = ikc_unusable_errno(ch);
+		goto out;
+	}
+	ret = ikc_ring_consume(&ch->rx, &msg);
+	if (ret == -EAGAIN)
+		goto out;
+	if (ret || ikc_msg_check(&msg)) {
+		ikc_channel_break(ch, ret ? "an impossible producer index" :
+				  "a malformed message");
+		ret = -EPROTO;
+		goto out;
+	}
+	info->type = msg.type;
+	info->flags = msg.flags & IKC_MSG_PAGES;
+	info->tag = msg.tag;
+	info->len = msg.len;
+	if (msg.len > size)
+		ret = -EMSGSIZE;
+	else if (msg.flags & IKC_MSG_POOL)
+		memcpy(buf, ch->pool + msg.block * IKC_POOL_BLOCK_SIZE, msg.len);
+	else
+		memcpy(buf, msg.data, msg.len);
+	if (msg.flags & IKC_MSG_POOL)
+		ikc_pool_free(ch, msg.block, msg.nr_blocks);
+	atomic64_inc(&ch->st.msgs_rx);
+	atomic64_add(msg.len, &ch->st.bytes_rx);
+out:
+	mutex_unlock(&ch->rx_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ikc_recv);
+
+static int ikc_rx_ready(struct ikc_channel *ch)
+{
+	return !ikc_usable(ch) || ikc_ring_pending(&ch->rx);
+}
+
+/*
+ * Busy-poll for a message for up to poll_us; true if one came.  Process
+ * context: the CPU is given up when someone else needs it (perhaps the
+ * sender itself, on a loopback), and polling goes on after.
+ */
+static bool ikc_poll_rx(struct ikc_channel *ch)
+{
+	unsigned int us = READ_ONCE(ch->poll_us);
+	ktime_t end;
+
+	if (!us)
+		return false;
+	end = ktime_add_us(ktime_get(), us);
+	while (!ikc_rx_ready(ch)) {
+		if (ktime_after(ktime_get(), end))
+			return false;
+		cond_resched();
+		cpu_relax();
+	}
+	return true;
+}
+
+/**
+ * ikc_recv_wait() - take a message, waiting for one
+ * @idev: the channel, whose driver has no rx callback
+ * @info: out: what it is
+ * @buf: out: its payload ...
+ * @size: ... for at most this many bytes
+ * @timeout: how long to wait, in jiffies
+ *
+ * Return: as ikc_recv(), and -ETIMEDOUT, -EINTR.
+ */
+int ikc_recv_wait(struct ikc_device *idev, struct ikc_msg_info *info,
+		  void *buf, size_t size, unsigned long timeout)
+{
+	struct ikc_channel *ch = idev->chan;
+	long left = timeout;
+	int ret;
+
+	might_sleep();
+	for (;;) {
+		ret = ikc_recv(idev, info, buf, size);
+		if (ret != -EAGAIN)
+			return ret;
+		if (ikc_poll_rx(ch))
+			continue;
+		ikc_ring_arm(&ch->rx, true);
+		left = wait_event_interruptible_timeout(ch->wq,
+							ikc_rx_ready(ch), left);
+		ikc_ring_arm(&ch->rx, false);
+		if (left < 0)
+			return -EINTR;
+		if (!left && !ikc_rx_ready(ch))
+			return -ETIMEDOUT;
+	}
+}
+EXPORT_SYMBOL_GPL(ikc_recv_wait);
+
+/* Runs on the channel's handling CPU after a doorbell. */
+static void ikc_rx_work(struct work_struct *work)
+{
+	struct ikc_channel *ch = container_of(work, struct ikc_channel, rx_work);
+	struct ikc_driver *drv = READ_ONCE(ch->rx_drv);
+	struct ikc_device *idev = ch->idev;
+
+	if (!drv) {
+		wake_up_all(&ch->wq);
+		return;
+	}
+	while (ikc_usable(ch)) {
+		ikc_ring_arm(&ch->rx, false);
+		drv->rx(idev);
+		if (ikc_poll_rx(ch))
+			continue;
+		ikc_ring_arm(&ch->rx, true);
+		/* A message that came before we armed gets no doorbell. */
+		if (!ikc_ring_pending(&ch->rx))
+			break;
+	}
+}
+
+/**
+ * ikc_stop_rx() - no rx callback runs on this channel from now on
+ * @idev: the channel, whose driver is being removed
+ *
+ * Waits for a callback that is running.  May sleep.
+ */
+void ikc_stop_rx(struct ikc_device *idev)
+{
+	WRITE_ONCE(idev->chan->rx_drv, NULL);
+	cancel_work_sync(&idev->chan->rx_work);
+}
+EXPORT_SYMBOL_GPL(ikc_stop_rx);
+
+/**
+ * ikc_channel_kick_rx() - the channel's doorbell rang
+ * @ch: the channel
+ *
+ * Any context; the work runs on the channel's handling CPU.
+ */
+void ikc_channel_kick_rx(struct ikc_channel *ch)
+{
+	atomic64_inc(&ch->st.notify_rx);
+	if (ch->peer->ops->unbound_rx)
+		queue_work(system_unbound_wq, &ch->rx_work);
+	else
+		queue_work_on(READ_ONCE(ch->rx_cpu), ikc_wq, &ch->rx_work);
+}
+
+/**
+ * ikc_channel_quiesce() - wait until no caller touches the shared area
+ * @ch: the channel, whose peer is already marked down
+ */
+void ikc_channel_quiesce(struct ikc_channel *ch)
+{
+	spin_lock_irq(&ch->tx_lock);
+	spin_unlock_irq(&ch->tx_lock);
+	mutex_lock(&ch->rx_lock);
+	mutex_unlock(&ch->rx_lock);
+	wake_up_all(&ch->wq);
+	cancel_work_sync(&ch->rx_work);
+}
+
+/**
+ * ikc_default_cpu() - the CPU that handles a slot unless told otherwise
+ * @slot: the slot
+ *
+ * Slots are spread over the online CPUs, so that requests on several
+ * channels are handled in parallel.
+ */
+unsigned int ikc_default_cpu(unsigned int slot)
+{
+	unsigned int n = num_online_cpus();
+
+	return cpumask_nth(slot % n, cpu_online_mask);
+}
+
+/**
+ * ikc_channel_set_cpu() - handle a channel's doorbells on @cpu
+ * @ch: the channel
+ * @cpu: an online CPU
+ */
+void ikc_channel_set_cpu(struct ikc_channel *ch, unsigned int cpu)
+{
+	WRITE_ONCE(ch->rx_cpu, cpu);
+	WRITE_ONCE(ch->rx.shm->notify_apicid, ch->peer->ops->cpu_addr(ch->peer, cpu));
+}
+
+/**
+ * ikc_channel_create() - this kernel's end of a slot
+ * @peer: the connection
+ * @slot: the slot, below the area's slot count
+ *
+ * Return: the channel, or NULL without memory.
+ */
+struct ikc_channel *ikc_channel_create(struct ikc_peer *peer, unsigned int slot)
+{
+	void *base = (void *)peer->area + IKC_SLOT_OFFSET(slot);
+	int tx_dir = peer->owner ? IKC_DIR_TO_PEER : IKC_DIR_TO_OWNER;
+	struct ikc_channel *ch;
+
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+	if (!ch)
+		return NULL;
+	ch->peer = peer;
+	ch->slot = slot;
+	ch->hdr = base;
+	ch->pool = base + IKC_SLOT_POOL_OFF;
+	ikc_ring_init_producer(&ch->tx, &ch->hdr->ring[tx_dir],
+			       base + IKC_SLOT_RING_OFF(tx_dir));
+	ikc_ring_init_consumer(&ch->rx, &ch->hdr->ring[!tx_dir],
+			       base + IKC_SLOT_RING_OFF(!tx_dir));
+	spin_lock_init(&ch->tx_lock);
+	mutex_init(&ch->rx_lock);
+	INIT_WORK(&ch->rx_work, ikc_rx_work);
+	init_waitqueue_head(&ch->wq);
+	ikc_channel_set_cpu(ch, ikc_default_cpu(slot));
+	return ch;
+}
+
+/**
+ * ikc_channel_destroy() - free a channel made by ikc_channel_create()
+ * @ch: the channel, quiesced
+ */
+void ikc_channel_destroy(struct ikc_channel *ch)
+{
+	mutex_destroy(&ch->rx_lock);
+	kfree(ch);
+}
+
+/* ---- sysfs: the channel's counters and tunables ---- */
+
+struct ikc_stat_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static ssize_t ikc_stat_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct ikc_stat_attr *a = container_of(attr, struct ikc_stat_attr, attr);
+	struct ikc_channel *ch = to_ikc_device(dev)->chan;
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read((void *)ch + a->offset));
+}
+
+#define IKC_STAT(field) offsetof(struct ikc_channel, st.field)
+#define IKC_STAT_ATTR(name) __ATTR(name, 0444, ikc_stat_show, NULL)
+
+static struct ikc_stat_attr ikc_stat_attrs[] = {
+	{ IKC_STAT_ATTR(msgs_tx), IKC_STAT(msgs_tx) },
+	{ IKC_STAT_ATTR(msgs_rx), IKC_STAT(msgs_rx) },
+	{ IKC_STAT_ATTR(bytes_tx), IKC_STAT(bytes_tx) },
+	{ IKC_STAT_ATTR(bytes_rx), IKC_STAT(bytes_rx) },
+	{ IKC_STAT_ATTR(notify_sent), IKC_STAT(notify_sent) },
+	{ IKC_STAT_ATTR(notify_suppressed), IKC_STAT(notify_suppressed) },
+	{ IKC_STAT_ATTR(notify_rx), IKC_STAT(notify_rx) },
+	{ IKC_STAT_ATTR(full), IKC_STAT(full) },
+	{ IKC_STAT_ATTR(errors), IKC_STAT(errors) },
+};
+
+/* Filled in from ikc_stat_attrs[] before the bus is registered. */
+static struct attribute *ikc_stat_list[ARRAY_SIZE(ikc_stat_attrs) + 1];
+
+/**
+ * ikc_channel_attrs_init() - make the list of counter files
+ */
+void ikc_channel_attrs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ikc_stat_attrs); i++)
+		ikc_stat_list[i] = &ikc_stat_attrs[i].attr.attr;
+}
+
+static const struct attribute_group ikc_stat_group = {
+	.name = "stats",
+	.attrs = ikc_stat_list,
+};
+
+static ssize_t cpu_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_ikc_device(dev)->chan->rx_cpu));
+}
+
+/**
+ * ikc_set_cpu() - handle a channel's messages on another CPU
+ * @idev: the channel
+ * @cpu: an online CPU of this kernel
+ *
+ * Return: 0, or -EINVAL when @cpu is not online.
+ */
+int ikc_set_cpu(struct ikc_device *idev, unsigned int cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	ikc_channel_set_cpu(idev->chan, cpu);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ikc_set_cpu);
+
+/**
+ * ikc_set_poll_us() - busy-poll for messages before sleeping
+ * @idev: the channel
+ * @us: how long, at most one second; 0 to sleep at once
+ *
+ * Return: 0, or -EINVAL.
+ */
+int ikc_set_poll_us(struct ikc_device *idev, unsigned int us)
+{
+	if (us > USEC_PER_SEC)
+		return -EINVAL;
+	WRITE_ONCE(idev->chan->poll_us, us);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ikc_set_poll_us);
+
+static ssize_t cpu_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	unsigned int cpu;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &cpu);
+	if (ret)
+		return ret;
+	return ikc_set_cpu(to_ikc_device(dev), cpu) ?: count;
+}
+static DEVICE_ATTR_RW(cpu);
+
+static ssize_t poll_us_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_ikc_device(dev)->chan->poll_us));
+}
+
+static ssize_t poll_us_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	unsigned int us;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &us);
+	if (ret)
+		return ret;
+	return ikc_set_poll_us(to_ikc_device(dev), us) ?: count;
+}
+static DEVICE_ATTR_RW(poll_us);
+
+static ssize_t broken_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_ikc_device(dev)->chan->broken));
+}
+static DEVICE_ATTR_RO(broken);
+
+static struct attribute *ikc_tune_attrs[] = {
+	&dev_attr_cpu.attr,
+	&dev_attr_poll_us.attr,
+	&dev_attr_broken.attr,
+	NULL
+};
+
+static const struct attribute_group ikc_tune_group = {
+	.attrs = ikc_tune_attrs,
+};
+
+const struct attribute_group *ikc_channel_groups[] = {
+	&ikc_tune_group,
+	&ikc_stat_group,
+#ifdef CONFIG_IKC_FAULT_INJECTION
+	&ikc_inject_group,
+#endif
+	NULL
+};
+
+/**
+ * ikc_get_stats() - read a channel's counters
+ * @idev: the channel
+ * @stats: out: the counters
+ */
+void ikc_get_stats(struct ikc_device *idev, struct ikc_stats *stats)
+{
+	struct ikc_channel *ch = idev->chan;
+
+	stats->msgs_tx = atomic64_read(&ch->st.msgs_tx);
+	stats->msgs_rx = atomic64_read(&ch->st.msgs_rx);
+	stats->bytes_tx = atomic64_read(&ch->st.bytes_tx);
+	stats->bytes_rx = atomic64_read(&ch->st.bytes_rx);
+	stats->notify_sent = atomic64_read(&ch->st.notify_sent);
+	stats->notify_suppressed = atomic64_read(&ch->st.notify_suppressed);
+	stats->notify_rx = atomic64_read(&ch->st.notify_rx);
+	stats->full = atomic64_read(&ch->st.full);
+	stats->errors = atomic64_read(&ch->st.errors);
+}
+EXPORT_SYMBOL_GPL(ikc_get_stats);
+
+/**
+ * ikc_map_page_ref() - map a range received by page transfer
+ * @idev: the channel it came on
+ * @ref: the range, as received (untrusted)
+ * @len: out: its length
+ *
+ * Return: this kernel's address of the range, or NULL when it crosses a
+ * page, is empty, or is not memory of the peer this kernel may reach
+ * (counted as an error).
+ */
+void *ikc_map_page_ref(struct ikc_device *idev,
+		       const struct ikc_page_ref *ref, size_t *len)
+{
+	struct ikc_peer *peer = idev->peer;
+	u64 pa = le64_to_cpu(ref->pa);
+	u32 n = le32_to_cpu(ref->len);
+	void *va = NULL;
+
+	if (n && n <= PAGE_SIZE - offset_in_page(pa) && !ref->reserved)
+		va = peer->ops->map(peer, pa, n);
+	if (!va) {
+		atomic64_inc(&idev->chan->st.errors);
+		return NULL;
+	}
+	*len = n;
+	return va;
+}
+EXPORT_SYMBOL_GPL(ikc_map_page_ref);
+
+/**
+ * ikc_walk_peer_memory() - the peer's memory this kernel may reach
+ * @idev: a channel to the peer
+ * @fn: called with each physical range; a non-zero return stops the walk
+ * @arg: passed to @fn
+ *
+ * Return: 0, or what @fn returned.
+ */
+int ikc_walk_peer_memory(struct ikc_device *idev,
+			 int (*fn)(u64 start, u64 size, void *arg), void *arg)
+{
+	return idev->peer->ops->walk_memory(idev->peer, fn, arg);
+}
+EXPORT_SYMBOL_GPL(ikc_walk_peer_memory);

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IKC, the inter-kernel communication bus: channels between this kernel
+ * and another one (a partition kernel, its host, or a loopback end in this
+ * same kernel), each a pair of single-producer/single-consumer rings of
+ * fixed-size messages in shared memory with a pool of payload blocks,
+ * notified by IPIs.  Drivers bind to channels by service like any Linux
+ * driver binds to its devices.
+ *
+ * See Documentation/driver-api/ikc.rst.
+ */
+#ifndef _LINUX_IKC_H
+#define _LINUX_IKC_H
+
+#include <linux/device.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+/* Services: what a channel is for.  Stable: both kernels must agree. */
+#define IKC_SVC_ECHO		1	/* test service: the server echoes */
+#define IKC_SVC_VIRTIO		2	/* a virtio device; arg is its device id */
+#define IKC_SVC_MAX		2
+
+/* Which end of a channel a driver binds to. */
+enum ikc_role {
+	IKC_ROLE_SERVER,	/* this kernel offers the service */
+	IKC_ROLE_CLIENT,	/* this kernel uses it */
+};
+
+#define IKC_MSG_INLINE		48	/* payload bytes carried in a message */
+#define IKC_POOL_BLOCK_SIZE	256	/* payload pool granule */
+#define IKC_POOL_BLOCKS		64	/* blocks per channel */
+/* The largest payload one message can carry through the pool. */
+#define IKC_MSG_MAX		(IKC_POOL_BLOCK_SIZE * 16)
+/* Page references one page-transfer message can carry. */
+#define IKC_MAX_PAGE_REFS	(IKC_MSG_MAX / sizeof(struct ikc_page_ref))
+
+/* ikc_msg.flags */
+#define IKC_MSG_POOL		0x1	/* the payload is in pool blocks */
+#define IKC_MSG_PAGES		0x2	/* the payload is a list of page refs */
+
+/**
+ * struct ikc_msg_info - a received message, as checked by ikc_recv()
+ * @type: service-defined type
+ * @flags: IKC_MSG_*
+ * @tag: service-defined value (a sequence number or cookie)
+ * @len: payload bytes copied to the caller's buffer
+ */
+struct ikc_msg_info {
+	u16 type;
+	u16 flags;
+	u32 tag;
+	u32 len;
+};
+
+/**
+ * struct ikc_page_ref - a physical range passed by page transfer
+ * @pa: physical address, in memory the receiver may reach
+ * @len: length; the range must not cross a page
+ */
+struct ikc_page_ref {
+	__le64 pa;
+	__le32 len;
+	__le32 reserved;
+};
+
+/**
+ * struct ikc_stats - per channel counters, in this kernel's view
+ * @msgs_tx: messages sent
+ * @msgs_rx: messages received
+ * @bytes_tx: payload bytes sent
+ * @bytes_rx: payload bytes received
+ * @notify_sent: IPIs (doorbells) sent to the peer
+ * @notify_suppressed: doorbells not needed, the peer was polling
+ * @notify_rx: doorbells received for this channel
+ * @full: sends that found the ring or the pool full
+ * @errors: malformed or out-of-range data read from the peer
+ */
+struct ikc_stats {
+	u64 msgs_tx;
+	u64 msgs_rx;
+	u64 bytes_tx;
+	u64 bytes_rx;
+	u64 notify_sent;
+	u64 notify_suppressed;
+	u64 notify_rx;
+	u64 full;
+	u64 errors;
+};
+
+struct ikc_peer;
+struct ikc_channel;
+
+/**
+ * struct ikc_device - one channel to a peer kernel, as a device on ikc_bus
+ * @dev: the device, named "ikc<peer>.<slot>"
+ * @peer: the connection it belongs to
+ * @chan: its channel
+ * @service: IKC_SVC_*
+ * @arg: service argument (the virtio device id for IKC_SVC_VIRTIO)
+ * @role: which end this kernel holds
+ * @slot: its slot in the shared area
+ */
+struct ikc_device {
+	struct device dev;
+	struct ikc_peer *peer;
+	struct ikc_channel *chan;
+	u32 service;
+	u32 arg;
+	enum ikc_role role;
+	unsigned int slot;
+};
+
+#define to_ikc_device(d) container_of_const(d, struct ikc_device, dev)
+
+/**
+ * struct ikc_device_id - what an IKC driver binds to
+ * @service: IKC_SVC_*
+ * @role: the end it serves
+ * @arg: service argument to match, or IKC_ANY_ARG
+ */
+struct ikc_device_id {
+	u32 service;
+	enum ikc_role role;
+	u32 arg;
+};
+
+#define IKC_ANY_ARG		0xffffffffu
+
+/**
+ * struct ikc_driver - a driver of IKC channels
+ * @driver: the driver core's part
+ * @id_table: what it binds to, ended by an entry with service 0
+ * @probe: bind to a channel; the peer may not be up yet
+ * @remove: unbind.  The rx callback still runs while it shuts down, so
+ *	that answers arrive; it calls ikc_stop_rx() before it frees what
+ *	the callback uses.  No IKC call on the channel may follow.
+ * @rx: the channel has messages; called in process context on the
+ *	channel's handling CPU, one call at a time per channel.  Optional:
+ *	without it, ikc_recv_wait() callers are woken.
+ * @peer_event: the peer came up (@up true) or went away; optional.  After
+ *	a "down" every call on the channel fails with -ENOTCONN until the
+ *	device is removed.
+ */
+struct ikc_driver {
+	struct device_driver driver;
+	const struct ikc_device_id *id_table;
+	int (*probe)(struct ikc_device *idev);
+	void (*remove)(struct ikc_device *idev);
+	void (*rx)(struct ikc_device *idev);
+	void (*peer_event)(struct ikc_device *idev, bool up);
+};
+
+#define to_ikc_driver(d) container_of_const(d, struct ikc_driver, driver)
+
+extern const struct bus_type ikc_bus_type;
+
+int __ikc_register_driver(struct ikc_driver *drv, struct module *owner);
+#define ikc_register_driver(drv) __ikc_register_driver(drv, THIS_MODULE)
+void ikc_unregister_driver(struct ikc_driver *drv);
+
+#define module_ikc_driver(__ikc_driver) \
+	module_driver(__ikc_driver, ikc_register_driver, ikc_unregister_driver)
+
+/* Sending, receiving */
+int ikc_send(struct ikc_device *idev, u16 type, u32 tag,
+	     const void *data, size_t len);
+int ikc_send_timeout(struct ikc_device *idev, u16 type, u32 tag,
+		     const void *data, size_t len, unsigned long timeout);
+int ikc_send_pages(struct ikc_device *idev, u16 type, u32 tag,
+		   const struct ikc_page_ref *refs, unsigned int nr);
+int ikc_recv(struct ikc_device *idev, struct ikc_msg_info *info,
+	     void *buf, size_t size);
+int ikc_recv_wait(struct ikc_device *idev, struct ikc_msg_info *info,
+		  void *buf, size_t size, unsigned long timeout);
+void *ikc_map_page_ref(struct ikc_device *idev,
+		       const struct ikc_page_ref *ref, size_t *len);
+bool ikc_peer_is_up(struct ikc_device *idev);
+int ikc_wait_peer_up(struct ikc_device *idev, unsigned long timeout);
+int ikc_walk_peer_memory(struct ikc_device *idev,
+			 int (*fn)(u64 start, u64 size, void *arg), void *arg);
+void ikc_get_stats(struct ikc_device *idev, struct ikc_stats *stats);
+void ikc_stop_rx(struct ikc_device *idev);
+int ikc_set_cpu(struct ikc_device *idev, unsigned int cpu);
+int ikc_set_poll_us(struct ikc_device *idev, unsigned int us);
+
+#endif /* _LINUX_IKC_H */

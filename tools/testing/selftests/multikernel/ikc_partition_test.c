@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKC between this kernel and a partition kernel it boots on CPUs 2-3
+ * (with mkctl): the channels the host offers and uses appear on both
+ * sides, round trips with checked contents run across the kernels (one
+ * million messages, every payload size, several channels at once), what
+ * the partition may not touch is refused, corrupted indices are refused,
+ * and a partition stopped in the middle of traffic ends the runs at once
+ * and leaves nothing behind.
+ *
+ * IKC_TEST_ROUND_TRIPS sets the length of the long run (default 500000
+ * round trips, one million messages).
+ */
+
+#define _GNU_SOURCE
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include "../kselftest_harness.h"
+#include "ikc_util.h"
+
+#define PART_KERNEL	"/boot/partition-bzImage"
+#define PART_INITRD	"/boot/partition-initramfs.cpio.gz"
+/* Kernel messages on ttyS1 too, where the harness looks for splats. */
+#define PART_CMDLINE	"console=hvc0 console=ttyS1,115200 kunit.enable=0 mkpart.action=idle"
+#define NR_ECHO_CLIENTS	4	/* slots 0-3: served by the partition */
+#define CONSOLE_SLOT	5	/* the virtio console the host serves */
+
+FIXTURE(part) {
+	int id;
+	char peer[32];
+};
+
+static int mkctl(const char *fmt, int id)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), fmt, id);
+	return system(cmd);
+}
+
+FIXTURE_SETUP(part)
+{
+	char line[64], cmd[512];
+	FILE *f;
+
+	self->id = -1;
+	if (access(IKC_BUS, F_OK))
+		SKIP(return, "no IKC bus (CONFIG_IKC=n)");
+	if (access(PART_KERNEL, R_OK) || access("/dev/multikernel", R_OK))
+		SKIP(return, "no partition kernel or no /dev/multikernel");
+	snprintf(cmd, sizeof(cmd),
+		 "mkctl boot --cpus 2-3 --mem 128M --console 1 --wait 300 %s %s %s '%s'",
+		 "--kernel " PART_KERNEL, "--initrd " PART_INITRD, "--cmdline",
+		 PART_CMDLINE);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	if (fgets(line, sizeof(line), f))
+		self->id = atoi(line);
+	ASSERT_EQ(0, pclose(f));
+	ASSERT_GE(self->id, 0);
+	ASSERT_EQ(0, ikc_find_peer("partition", self->id, self->peer, sizeof(self->peer)));
+	/* The partition says it is up once its IKC driver has run. */
+	ASSERT_TRUE(ikc_wait_attr(self->peer, "state", "up", 60000))
+		TH_LOG("%s never came up", self->peer);
+}
+
+FIXTURE_TEARDOWN(part)
+{
+	if (self->id < 0)
+		return;
+	mkctl("mkctl stop %d --force >/dev/null 2>&1", self->id);
+	EXPECT_EQ(0, mkctl("mkctl destroy %d", self->id));
+}
+
+static void check_devices(struct __test_metadata *_metadata, const char *peer)
+{
+	static const char * const roles[] = {
+		"client", "client", "client", "client", "server", "server",
+	};
+	static const char * const services[] = {
+		"echo", "echo", "echo", "echo", "echo", "virtio",
+	};
+	char chan[48], buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(roles); i++) {
+		ikc_chan(chan, sizeof(chan), peer, i);
+		ASSERT_GT(ikc_dev_read(chan, "service", buf, sizeof(buf)), 0)
+			TH_LOG("%s", chan);
+		EXPECT_STREQ(services[i], buf);
+		ASSERT_GT(ikc_dev_read(chan, "role", buf, sizeof(buf)), 0);
+		EXPECT_STREQ(roles[i], buf);
+	}
+}
+
+TEST_F_TIMEOUT(part, traffic, 1200)
+{
+	static const int sizes[] = { 0, 1, 48, 49, 256, 257, 4096 };
+	const char *env = getenv("IKC_TEST_ROUND_TRIPS");
+	long n = env ? atol(env) : 500000;
+	char chan[48], what[64];
+	pid_t pids[NR_ECHO_CLIENTS];
+	long long t;
+	int i, status;
+
+	check_devices(_metadata, self->peer);
+	ikc_chan(chan, sizeof(chan), self->peer, 0);
+
+	for (i = 0; i < (int)ARRAY_SIZE(sizes); i++) {
+		snprintf(what, sizeof(what), "100 %d", sizes[i]);
+		EXPECT_EQ(0, ikc_pingpong(chan, what)) TH_LOG("size %d", sizes[i]);
+	}
+
+	/*
+	 * Both ends busy-poll for the long run, as a latency-bound user
+	 * would; the runs above and below ring doorbells.
+	 */
+	ASSERT_EQ(0, ikc_dev_write(chan, "poll_us", "100000"));
+	ASSERT_EQ(0, ikc_dev_write(chan, "server_config", "100000 -1"));
+	t = ikc_now_ms();
+	snprintf(what, sizeof(what), "%ld 32", n);
+	ASSERT_EQ(0, ikc_pingpong(chan, what));
+	ksft_print_msg("%ld round trips (%ld messages) across kernels in %lld ms, avg %lld ns\n",
+		       n, 2 * n, ikc_now_ms() - t, ikc_last_avg_ns(chan));
+	EXPECT_EQ(0, ikc_dev_write(chan, "server_config", "0 -1"));
+	EXPECT_EQ(0, ikc_dev_write(chan, "poll_us", "0"));
+	EXPECT_EQ(-EINVAL, ikc_dev_write(chan, "server_config", "0 99"));
+	EXPECT_EQ(-EINVAL, ikc_dev_write(chan, "server_config", "2000000 -1"));
+	EXPECT_EQ(n + 100 * ARRAY_SIZE(sizes) + 4, ikc_stat(chan, "msgs_rx"));
+	EXPECT_EQ(0, ikc_stat(chan, "errors"));
+
+	/* Every client channel at once. */
+	for (i = 0; i < NR_ECHO_CLIENTS; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (!pids[i]) {
+			ikc_chan(chan, sizeof(chan), self->peer, i);
+			_exit(ikc_pingpong(chan, i % 2 ? "5000 700" : "5000 16") ? 1 : 0);
+		}
+	}
+	for (i = 0; i < NR_ECHO_CLIENTS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status)) TH_LOG("channel %d", i);
+	}
+}
+
+/* Read @fd into @buf until @want shows up or @ms pass. */
+static bool read_until(int fd, char *buf, size_t size, size_t *len,
+		       const char *want, int ms)
+{
+	long long end = ikc_now_ms() + ms;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	while (ikc_now_ms() < end) {
+		buf[*len] = '\0';
+		if (strstr(buf, want))
+			return true;
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		n = read(fd, buf + *len, size - 1 - *len);
+		if (n > 0)
+			*len += n;
+		if (*len >= size - 1) {
+			/* Keep the tail: what we look for may straddle. */
+			memmove(buf, buf + size / 2, *len - size / 2);
+			*len -= size / 2;
+		}
+	}
+	buf[*len] = '\0';
+	return strstr(buf, want);
+}
+
+/*
+ * The partition's console over IKC: its kernel messages come out of the
+ * host's tty, and a command typed there runs in the partition's shell on
+ * hvc0.
+ */
+TEST_F_TIMEOUT(part, console, 120)
+{
+	char chan[48], tty[32], path[64], buf[8192];
+	struct termios t;
+	size_t len = 0;
+	int fd;
+
+	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
+	ASSERT_GT(ikc_dev_read(chan, "tty_name", tty, sizeof(tty)), 0)
+		TH_LOG("%s has no tty: is CONFIG_IKC_VIRTIO_CONSOLE set?", chan);
+	snprintf(path, sizeof(path), "/dev/%s", tty);
+	fd = open(path, O_RDWR | O_NOCTTY);
+	ASSERT_GE(fd, 0) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(0, tcgetattr(fd, &t));
+	cfmakeraw(&t);
+	ASSERT_EQ(0, tcsetattr(fd, TCSANOW, &t));
+
+	/* Kernel messages the partition printed before we opened it were kept. */
+	EXPECT_TRUE(read_until(fd, buf, sizeof(buf), &len, "] ", 30000))
+		TH_LOG("no kernel messages on %s: got \"%.200s\"", path, buf);
+	/* Its shell computes what we ask: the text crossed both ways. */
+	ASSERT_EQ(20, write(fd, "echo IKC-$((6 * 7))\r", 20));
+	EXPECT_TRUE(read_until(fd, buf, sizeof(buf), &len, "IKC-42", 30000))
+		TH_LOG("no answer from the partition's shell: got \"%.300s\"",
+		       len > 300 ? buf + len - 300 : buf);
+	EXPECT_EQ(0, ikc_dev_num(chan, "errors"));
+	close(fd);
+}
+
+/* What the partition may not reach or may not say is refused. */
+TEST_F_TIMEOUT(part, refused, 300)
+{
+	char chan[48], path[256];
+	long long errors;
+
+	/* Host pages are not the partition's to map: it answers EFAULT. */
+	ikc_chan(chan, sizeof(chan), self->peer, 1);
+	EXPECT_EQ(-EFAULT, ikc_pingpong(chan, "pages 2"));
+	EXPECT_EQ(0, ikc_pingpong(chan, "10 10"));
+
+	snprintf(path, sizeof(path), IKC_DEVS "/%s.2/inject", self->peer);
+	if (access(path, F_OK))
+		SKIP(return, "no inject file: CONFIG_IKC_FAULT_INJECTION=n");
+	/* An impossible consumer index from the partition. */
+	ikc_chan(chan, sizeof(chan), self->peer, 2);
+	ASSERT_EQ(0, ikc_dev_write(chan, "inject", "tx_cons"));
+	EXPECT_EQ(-EPROTO, ikc_pingpong(chan, "1 16"));
+	EXPECT_EQ(1, ikc_dev_num(chan, "broken"));
+	EXPECT_GE(ikc_stat(chan, "errors"), 1);
+	/* A doorbell for a slot that does not exist. */
+	errors = ikc_dev_num(self->peer, "errors");
+	ikc_chan(chan, sizeof(chan), self->peer, 3);
+	ASSERT_EQ(0, ikc_dev_write(chan, "inject", "doorbell"));
+	EXPECT_EQ(errors + 1, ikc_dev_num(self->peer, "errors"));
+	/* Other channels are unharmed. */
+	EXPECT_EQ(0, ikc_pingpong(chan, "100 300"));
+}
+
+/* The partition is stopped in the middle of traffic. */
+TEST_F_TIMEOUT(part, stopped_mid_traffic, 300)
+{
+	char chan[48];
+	pid_t pids[2];
+	int i, status;
+	long long t;
+
+	for (i = 0; i < 2; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (!pids[i]) {
+			ikc_chan(chan, sizeof(chan), self->peer, i);
+			_exit(-ikc_pingpong(chan, i ? "100000000 3000" : "100000000 8"));
+		}
+	}
+	sleep(2);
+	t = ikc_now_ms();
+	ASSERT_EQ(0, mkctl("mkctl stop %d --force", self->id));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(ENOTCONN, WEXITSTATUS(status));
+	}
+	ksft_print_msg("runs ended %lld ms after the stop\n", ikc_now_ms() - t);
+	EXPECT_LT(ikc_now_ms() - t, 10000);
+	/* The peer and its channels are gone with the partition. */
+	EXPECT_EQ(-ENOENT, ikc_find_peer("partition", self->id, chan, sizeof(chan)));
+}
+
+TEST_HARNESS_MAIN
