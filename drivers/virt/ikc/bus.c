@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt) "ikc: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/device.h>
 #include <linux/idr.h>
 #include <linux/init.h>
@@ -540,6 +541,31 @@ void ikc_peer_say_state(struct ikc_peer *peer, u32 state)
 							&a->owner_apicid)));
 }
 
+/* A channel handled on a CPU going away moves, so no doorbell is lost. */
+static int ikc_move_channel(struct device *dev, void *data)
+{
+	unsigned int cpu = *(unsigned int *)data, to;
+	struct ikc_device *idev;
+
+	if (dev->type != &ikc_channel_type)
+		return 0;
+	idev = to_ikc_device(dev);
+	if (READ_ONCE(idev->chan->rx_cpu) != cpu)
+		return 0;
+	to = cpumask_any_but(cpu_online_mask, cpu);
+	if (to >= nr_cpu_ids)
+		return 0;
+	ikc_channel_set_cpu(idev->chan, to);
+	/* A doorbell may have gone to the old CPU: look at the ring. */
+	ikc_channel_kick_rx(idev->chan);
+	return 0;
+}
+
+static int ikc_cpu_offline(unsigned int cpu)
+{
+	return bus_for_each_dev(&ikc_bus_type, NULL, &cpu, ikc_move_channel);
+}
+
 static int __init ikc_init(void)
 {
 	int ret;
@@ -549,8 +575,12 @@ static int __init ikc_init(void)
 	if (!ikc_wq)
 		return -ENOMEM;
 	ret = bus_register(&ikc_bus_type);
-	if (ret)
+	if (ret) {
 		destroy_workqueue(ikc_wq);
-	return ret;
+		return ret;
+	}
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "ikc:online",
+					NULL, ikc_cpu_offline);
+	return ret < 0 ? ret : 0;
 }
 postcore_initcall(ikc_init);

@@ -383,11 +383,15 @@ EXPORT_SYMBOL_GPL(ikc_stop_rx);
  */
 void ikc_channel_kick_rx(struct ikc_channel *ch)
 {
+	unsigned int cpu = READ_ONCE(ch->rx_cpu);
+
 	atomic64_inc(&ch->st.notify_rx);
 	if (ch->peer->ops->unbound_rx)
 		queue_work(system_unbound_wq, &ch->rx_work);
-	else
-		queue_work_on(READ_ONCE(ch->rx_cpu), ikc_wq, &ch->rx_work);
+	else if (cpu_online(cpu))
+		queue_work_on(cpu, ikc_wq, &ch->rx_work);
+	else	/* given to a partition since: here, then */
+		queue_work(ikc_wq, &ch->rx_work);
 }
 
 /**

@@ -132,6 +132,16 @@ TEST_F_TIMEOUT(part, traffic, 1200)
 	EXPECT_EQ(n + 100 * ARRAY_SIZE(sizes) + 4, ikc_stat(chan, "msgs_rx"));
 	EXPECT_EQ(0, ikc_stat(chan, "errors"));
 
+	/* The CPU handling a channel goes offline: the channel moves. */
+	if (!access("/sys/devices/system/cpu/cpu1/online", W_OK)) {
+		ASSERT_EQ(0, ikc_dev_write(chan, "cpu", "1"));
+		ASSERT_EQ(0, ikc_write("/sys/devices/system/cpu/cpu1/online", "0"));
+		EXPECT_EQ(0, ikc_dev_num(chan, "cpu"));
+		EXPECT_EQ(0, ikc_pingpong(chan, "100 64"));
+		EXPECT_EQ(-EINVAL, ikc_dev_write(chan, "cpu", "1"));
+		ASSERT_EQ(0, ikc_write("/sys/devices/system/cpu/cpu1/online", "1"));
+	}
+
 	/* Every client channel at once. */
 	for (i = 0; i < NR_ECHO_CLIENTS; i++) {
 		pids[i] = fork();
