@@ -147,12 +147,15 @@ static void ikc_host_add(const struct mk_partition_info *info)
 		return;
 	/* A writer of the parameter frees the old string. */
 	kernel_param_lock(THIS_MODULE);
-	nr = ikc_parse_slots(ikc_services, slots);
+	/* An empty list: no IKC for this partition. */
+	nr = 0;
+	if (ikc_services[strspn(ikc_services, " ,\t\n")])
+		nr = ikc_parse_slots(ikc_services, slots);
 	if (nr < 0)
 		pr_warn("partition %u: partition_services: cannot use \"%s\": %d\n",
 			info->id, ikc_services, nr);
 	kernel_param_unlock(THIS_MODULE);
-	if (nr < 0)
+	if (nr <= 0)
 		return;
 	part = kzalloc(sizeof(*part), GFP_KERNEL);
 	if (!part)

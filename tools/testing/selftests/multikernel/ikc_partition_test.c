@@ -206,8 +206,11 @@ TEST_F_TIMEOUT(part, console, 120)
 	cfmakeraw(&t);
 	ASSERT_EQ(0, tcsetattr(fd, TCSANOW, &t));
 
-	/* Kernel messages the partition printed before we opened it were kept. */
-	EXPECT_TRUE(read_until(fd, buf, sizeof(buf), &len, "] ", 30000))
+	/*
+	 * A kernel message the partition printed once its init ran, kept
+	 * for us if it came before we opened the tty.
+	 */
+	EXPECT_TRUE(read_until(fd, buf, sizeof(buf), &len, "MKPART: shell on hvc0", 30000))
 		TH_LOG("no kernel messages on %s: got \"%.200s\"", path, buf);
 	/* Its shell computes what we ask: the text crossed both ways. */
 	ASSERT_EQ(20, write(fd, "echo IKC-$((6 * 7))\r", 20));
@@ -245,6 +248,55 @@ TEST_F_TIMEOUT(part, refused, 300)
 	EXPECT_EQ(errors + 1, ikc_dev_num(self->peer, "errors"));
 	/* Other channels are unharmed. */
 	EXPECT_EQ(0, ikc_pingpong(chan, "100 300"));
+}
+
+/* Count the channels of @peer. */
+static int nr_channels(const char *peer)
+{
+	char chan[48], buf[16];
+	int i, n = 0;
+
+	for (i = 0; i < IKC_MAX_SLOTS; i++) {
+		ikc_chan(chan, sizeof(chan), peer, i);
+		if (ikc_dev_read(chan, "slot", buf, sizeof(buf)) > 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Partitions come and go: each time the host gives back what IKC took for
+ * the last one (its peer, channels and console line are gone and reused).
+ */
+TEST_F_TIMEOUT(part, lifetimes, 300)
+{
+	char chan[48], first_tty[32], tty[32], line[64];
+	int i, n = nr_channels(self->peer);
+	FILE *f;
+
+	EXPECT_EQ(6, n);
+	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
+	ASSERT_GT(ikc_dev_read(chan, "tty_name", first_tty, sizeof(first_tty)), 0);
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, mkctl("mkctl stop %d --force", self->id));
+		ASSERT_EQ(0, mkctl("mkctl destroy %d", self->id));
+		EXPECT_EQ(-ENOENT, ikc_find_peer("partition", self->id, chan, sizeof(chan)));
+		self->id = -1;
+		/* Started, not waited for: the host's side exists at once. */
+		f = popen("mkctl boot --cpus 2-3 --mem 128M --console none --kernel " PART_KERNEL
+			  " --initrd " PART_INITRD, "r");
+		ASSERT_NE(NULL, f);
+		if (fgets(line, sizeof(line), f))
+			self->id = atoi(line);
+		ASSERT_EQ(0, pclose(f));
+		ASSERT_GE(self->id, 0);
+		ASSERT_EQ(0, ikc_find_peer("partition", self->id, self->peer,
+					   sizeof(self->peer)));
+		EXPECT_EQ(n, nr_channels(self->peer)) TH_LOG("lifetime %d", i);
+		ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
+		ASSERT_GT(ikc_dev_read(chan, "tty_name", tty, sizeof(tty)), 0);
+		EXPECT_STREQ(first_tty, tty) TH_LOG("lifetime %d: console line not reused", i);
+	}
 }
 
 /* The partition is stopped in the middle of traffic. */
