@@ -27,8 +27,6 @@ static const char * const ikc_service_names[] = {
 	[IKC_SVC_VIRTIO] = "virtio",
 };
 
-static const struct device_type ikc_peer_type = { .name = "ikc_peer" };
-
 static void ikc_device_release(struct device *dev)
 {
 	struct ikc_device *idev = to_ikc_device(dev);
@@ -36,6 +34,61 @@ static void ikc_device_release(struct device *dev)
 	ikc_channel_destroy(idev->chan);
 	kfree(idev);
 }
+
+/* ---- channel attributes that come from the bus ---- */
+
+static ssize_t service_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct ikc_device *idev = to_ikc_device(dev);
+
+	return sysfs_emit(buf, "%s\n", ikc_service_names[idev->service]);
+}
+static DEVICE_ATTR_RO(service);
+
+static ssize_t role_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_ikc_device(dev)->role == IKC_ROLE_SERVER ?
+			  "server" : "client");
+}
+static DEVICE_ATTR_RO(role);
+
+static ssize_t arg_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_ikc_device(dev)->arg);
+}
+static DEVICE_ATTR_RO(arg);
+
+static ssize_t slot_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_ikc_device(dev)->slot);
+}
+static DEVICE_ATTR_RO(slot);
+
+static struct attribute *ikc_dev_attrs[] = {
+	&dev_attr_service.attr,
+	&dev_attr_role.attr,
+	&dev_attr_arg.attr,
+	&dev_attr_slot.attr,
+	NULL
+};
+
+static const struct attribute_group ikc_dev_group = {
+	.attrs = ikc_dev_attrs,
+};
+
+static const struct attribute_group *ikc_channel_groups[] = {
+	&ikc_dev_group,
+	&ikc_tune_group,
+	&ikc_stat_group,
+#ifdef CONFIG_IKC_FAULT_INJECTION
+	&ikc_inject_group,
+#endif
+	NULL
+};
 
 static const struct device_type ikc_channel_type = {
 	.name = "ikc_channel",
@@ -98,60 +151,6 @@ static int ikc_bus_uevent(const struct device *dev, struct kobj_uevent_env *env)
 			      idev->role, idev->arg);
 }
 
-/* ---- channel attributes that come from the bus ---- */
-
-static ssize_t service_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	struct ikc_device *idev = to_ikc_device(dev);
-
-	return sysfs_emit(buf, "%s\n", ikc_service_names[idev->service]);
-}
-static DEVICE_ATTR_RO(service);
-
-static ssize_t role_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%s\n", to_ikc_device(dev)->role == IKC_ROLE_SERVER ?
-			  "server" : "client");
-}
-static DEVICE_ATTR_RO(role);
-
-static ssize_t arg_show(struct device *dev, struct device_attribute *attr,
-			char *buf)
-{
-	return sysfs_emit(buf, "%u\n", to_ikc_device(dev)->arg);
-}
-static DEVICE_ATTR_RO(arg);
-
-static ssize_t slot_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%u\n", to_ikc_device(dev)->slot);
-}
-static DEVICE_ATTR_RO(slot);
-
-static struct attribute *ikc_dev_attrs[] = {
-	&dev_attr_service.attr,
-	&dev_attr_role.attr,
-	&dev_attr_arg.attr,
-	&dev_attr_slot.attr,
-	NULL
-};
-
-static umode_t ikc_dev_attr_visible(struct kobject *kobj, struct attribute *a,
-				    int n)
-{
-	struct device *dev = kobj_to_dev(kobj);
-
-	return dev->type == &ikc_channel_type ? a->mode : 0;
-}
-
-static const struct attribute_group ikc_dev_group = {
-	.attrs = ikc_dev_attrs,
-	.is_visible = ikc_dev_attr_visible,
-};
-
 /* ---- peer attributes ---- */
 
 static ssize_t transport_show(struct device *dev, struct device_attribute *attr,
@@ -192,23 +191,11 @@ static struct attribute *ikc_peer_attrs[] = {
 	NULL
 };
 
-static umode_t ikc_peer_attr_visible(struct kobject *kobj, struct attribute *a,
-				     int n)
-{
-	struct device *dev = kobj_to_dev(kobj);
+ATTRIBUTE_GROUPS(ikc_peer);
 
-	return dev->type == &ikc_peer_type ? a->mode : 0;
-}
-
-static const struct attribute_group ikc_peer_group = {
-	.attrs = ikc_peer_attrs,
-	.is_visible = ikc_peer_attr_visible,
-};
-
-static const struct attribute_group *ikc_bus_dev_groups[] = {
-	&ikc_dev_group,
-	&ikc_peer_group,
-	NULL
+static const struct device_type ikc_peer_type = {
+	.name = "ikc_peer",
+	.groups = ikc_peer_groups,
 };
 
 const struct bus_type ikc_bus_type = {
@@ -217,7 +204,6 @@ const struct bus_type ikc_bus_type = {
 	.probe = ikc_bus_probe,
 	.remove = ikc_bus_remove,
 	.uevent = ikc_bus_uevent,
-	.dev_groups = ikc_bus_dev_groups,
 };
 EXPORT_SYMBOL_GPL(ikc_bus_type);
 

@@ -520,7 +520,7 @@ void ikc_channel_attrs_init(void)
 		ikc_stat_list[i] = &ikc_stat_attrs[i].attr.attr;
 }
 
-static const struct attribute_group ikc_stat_group = {
+const struct attribute_group ikc_stat_group = {
 	.name = "stats",
 	.attrs = ikc_stat_list,
 };
@@ -609,17 +609,8 @@ static struct attribute *ikc_tune_attrs[] = {
 	NULL
 };
 
-static const struct attribute_group ikc_tune_group = {
+const struct attribute_group ikc_tune_group = {
 	.attrs = ikc_tune_attrs,
-};
-
-const struct attribute_group *ikc_channel_groups[] = {
-	&ikc_tune_group,
-	&ikc_stat_group,
-#ifdef CONFIG_IKC_FAULT_INJECTION
-	&ikc_inject_group,
-#endif
-	NULL
 };
 
 /**

@@ -175,7 +175,8 @@ void ikc_channel_kick_rx(struct ikc_channel *ch);
 void ikc_channel_quiesce(struct ikc_channel *ch);
 void ikc_channel_set_cpu(struct ikc_channel *ch, unsigned int cpu);
 unsigned int ikc_default_cpu(unsigned int slot);
-extern const struct attribute_group *ikc_channel_groups[];
+extern const struct attribute_group ikc_stat_group;
+extern const struct attribute_group ikc_tune_group;
 void ikc_channel_attrs_init(void);
 
 /* inject.c */

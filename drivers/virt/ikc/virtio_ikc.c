@@ -518,10 +518,16 @@ static u8 vi_get_status(struct virtio_device *vdev)
 	struct virtio_ikc *vi = to_vi(vdev);
 	struct virtio_ikc_value_resp resp;
 
-	/* A dead device needs a reset and never accepted features. */
+	/*
+	 * A dead device needs a reset and never accepted features.  A reset
+	 * cannot reach it, and there is nothing left to wait for: once the
+	 * driver asked for one, it reads as reset (virtio core checks that
+	 * on remove).
+	 */
 	if (vi_request(vi, VIRTIO_IKC_GET_STATUS, NULL, 0, &resp,
 		       sizeof(resp)))
-		return VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED;
+		return vi->status ? VIRTIO_CONFIG_S_NEEDS_RESET |
+				    VIRTIO_CONFIG_S_FAILED : 0;
 
 	/* The device may clear bits, or ask for a reset; nothing more. */
 	return le32_to_cpu(resp.value) & VI_STATUS_BITS &

@@ -444,7 +444,7 @@ static void restore_services(struct bench *b)
 {
 	if (!b->services_changed)
 		return;
-	if (ikc_write(SERVICES, b->old_services))
+	if (mk_write_text(SERVICES, b->old_services))
 		fprintf(stderr, "ikc_bench: cannot restore partition_services \"%s\"\n",
 			b->old_services);
 	b->services_changed = false;
@@ -472,7 +472,7 @@ static void cleanup(struct bench *b)
 		b->id = -1;
 	}
 	if (b->server[0]) {
-		ret = ikc_write(IKC_BUS "/loopback_del", b->server);
+		ret = mk_write_text(IKC_BUS "/loopback_del", b->server);
 		if (ret)
 			fprintf(stderr, "ikc_bench: loopback_del %s: %s\n",
 				b->server, strerror(-ret));
@@ -521,12 +521,12 @@ static int setup_partition(struct bench *b)
 			PART_KERNEL);
 		return -1;
 	}
-	ret = ikc_read(SERVICES, b->old_services, sizeof(b->old_services));
+	ret = mk_read_text(SERVICES, b->old_services, sizeof(b->old_services));
 	if (ret < 0) {
 		fprintf(stderr, "ikc_bench: %s: %s\n", SERVICES, strerror(-ret));
 		return -1;
 	}
-	ret = ikc_write(SERVICES, BENCH_SERVICES);
+	ret = mk_write_text(SERVICES, BENCH_SERVICES);
 	if (ret) {
 		fprintf(stderr, "ikc_bench: cannot set partition_services: %s\n",
 			strerror(-ret));
@@ -572,17 +572,17 @@ static int setup_loopback(struct bench *b)
 		fprintf(stderr, "ikc_bench: no IKC loopback (CONFIG_IKC=n, or not root)\n");
 		return -1;
 	}
-	if (ikc_read(IKC_BUS "/loopback_list", before + 1, sizeof(before) - 2) < 0)
+	if (mk_read_text(IKC_BUS "/loopback_list", before + 1, sizeof(before) - 2) < 0)
 		before[1] = '\0';
 	strcat(before, "\n");
 	for (i = 0; i < NR_CHANS; i++)
 		strcat(slots, i ? " echo" : "echo");
-	ret = ikc_write(IKC_BUS "/loopback_add", slots);
+	ret = mk_write_text(IKC_BUS "/loopback_add", slots);
 	if (ret) {
 		fprintf(stderr, "ikc_bench: loopback_add: %s\n", strerror(-ret));
 		return -1;
 	}
-	if (ikc_read(IKC_BUS "/loopback_list", after, sizeof(after)) < 0)
+	if (mk_read_text(IKC_BUS "/loopback_list", after, sizeof(after)) < 0)
 		after[0] = '\0';
 	/* The new pair is the line that was not there before. */
 	for (line = strtok_r(after, "\n", &save); line;

@@ -135,11 +135,11 @@ TEST_F_TIMEOUT(part, traffic, 1200)
 	/* The CPU handling a channel goes offline: the channel moves. */
 	if (!access("/sys/devices/system/cpu/cpu1/online", W_OK)) {
 		ASSERT_EQ(0, ikc_dev_write(chan, "cpu", "1"));
-		ASSERT_EQ(0, ikc_write("/sys/devices/system/cpu/cpu1/online", "0"));
+		ASSERT_EQ(0, mk_write_text("/sys/devices/system/cpu/cpu1/online", "0"));
 		EXPECT_EQ(0, ikc_dev_num(chan, "cpu"));
 		EXPECT_EQ(0, ikc_pingpong(chan, "100 64"));
 		EXPECT_EQ(-EINVAL, ikc_dev_write(chan, "cpu", "1"));
-		ASSERT_EQ(0, ikc_write("/sys/devices/system/cpu/cpu1/online", "1"));
+		ASSERT_EQ(0, mk_write_text("/sys/devices/system/cpu/cpu1/online", "1"));
 	}
 
 	/* Every client channel at once. */
@@ -155,33 +155,6 @@ TEST_F_TIMEOUT(part, traffic, 1200)
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
 		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status)) TH_LOG("channel %d", i);
 	}
-}
-
-/* Read @fd into @buf until @want shows up or @ms pass. */
-static bool read_until(int fd, char *buf, size_t size, size_t *len,
-		       const char *want, int ms)
-{
-	long long end = ikc_now_ms() + ms;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-
-	while (ikc_now_ms() < end) {
-		buf[*len] = '\0';
-		if (strstr(buf, want))
-			return true;
-		if (poll(&pfd, 1, 200) <= 0)
-			continue;
-		n = read(fd, buf + *len, size - 1 - *len);
-		if (n > 0)
-			*len += n;
-		if (*len >= size - 1) {
-			/* Keep the tail: what we look for may straddle. */
-			memmove(buf, buf + size / 2, *len - size / 2);
-			*len -= size / 2;
-		}
-	}
-	buf[*len] = '\0';
-	return strstr(buf, want);
 }
 
 /*
@@ -210,11 +183,11 @@ TEST_F_TIMEOUT(part, console, 120)
 	 * A kernel message the partition printed once its init ran, kept
 	 * for us if it came before we opened the tty.
 	 */
-	EXPECT_TRUE(read_until(fd, buf, sizeof(buf), &len, "MKPART: shell on hvc0", 30000))
+	EXPECT_TRUE(ikc_read_until(fd, buf, sizeof(buf), &len, "MKPART: shell on hvc0", 30000))
 		TH_LOG("no kernel messages on %s: got \"%.200s\"", path, buf);
 	/* Its shell computes what we ask: the text crossed both ways. */
 	ASSERT_EQ(20, write(fd, "echo IKC-$((6 * 7))\r", 20));
-	EXPECT_TRUE(read_until(fd, buf, sizeof(buf), &len, "IKC-42", 30000))
+	EXPECT_TRUE(ikc_read_until(fd, buf, sizeof(buf), &len, "IKC-42", 30000))
 		TH_LOG("no answer from the partition's shell: got \"%.300s\"",
 		       len > 300 ? buf + len - 300 : buf);
 	EXPECT_EQ(0, ikc_dev_num(chan, "errors"));

@@ -3,9 +3,9 @@
  * IKC over the loopback transport: both ends of a shared area in this
  * kernel, running the same channel, ring and driver code as between
  * kernels.  Round trips with checked contents at every payload size, many
- * channels at once, the peer going away in the middle of traffic, and a
- * peer writing nonsense into the shared memory: refused, counted, and
- * never a crash.
+ * channels at once, the peer going away in the middle of traffic, a
+ * peer writing nonsense into the shared memory (refused, counted, and
+ * never a crash), and a virtio console joined to a ttyIKC.
  *
  * IKC_TEST_ROUND_TRIPS sets the length of the long run (default 500000
  * round trips, one million messages).
@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 #include "../kselftest_harness.h"
 #include "ikc_util.h"
@@ -29,7 +30,7 @@ static int last_pair(char *a, char *b)
 {
 	char buf[4096], *line, *last = NULL;
 
-	if (ikc_read(IKC_BUS "/loopback_list", buf, sizeof(buf)) < 0)
+	if (mk_read_text(IKC_BUS "/loopback_list", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
 		last = line;
@@ -47,7 +48,7 @@ FIXTURE_SETUP(loop)
 		SKIP(return, "no IKC loopback (CONFIG_IKC=n, or not root)");
 	for (i = 0; i < NR_SLOTS; i++)
 		strcat(slots, "echo ");
-	ASSERT_EQ(0, ikc_write(IKC_BUS "/loopback_add", slots));
+	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", slots));
 	ASSERT_EQ(0, last_pair(self->a, self->b));
 	ASSERT_TRUE(ikc_wait_attr(self->a, "state", "up", 5000));
 	ASSERT_TRUE(ikc_wait_attr(self->b, "state", "up", 5000));
@@ -56,7 +57,7 @@ FIXTURE_SETUP(loop)
 FIXTURE_TEARDOWN(loop)
 {
 	if (self->a[0])
-		EXPECT_EQ(0, ikc_write(IKC_BUS "/loopback_del", self->a));
+		EXPECT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", self->a));
 }
 
 TEST_F(loop, devices)
@@ -227,7 +228,7 @@ TEST_F_TIMEOUT(loop, peer_gone_mid_traffic, 120)
 	}
 	usleep(500000);
 	t = ikc_now_ms();
-	ASSERT_EQ(0, ikc_write(IKC_BUS "/loopback_del", self->a));
+	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", self->a));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
 		ASSERT_TRUE(WIFEXITED(status));
@@ -306,7 +307,7 @@ TEST(roles)
 
 	if (access(IKC_BUS "/loopback_add", W_OK))
 		SKIP(return, "no IKC loopback (CONFIG_IKC=n, or not root)");
-	ASSERT_EQ(0, ikc_write(IKC_BUS "/loopback_add", "echo echo@part*2"));
+	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", "echo echo@part*2"));
 	ASSERT_EQ(0, last_pair(a, b));
 	ASSERT_TRUE(ikc_wait_attr(a, "state", "up", 5000));
 	ASSERT_TRUE(ikc_wait_attr(b, "state", "up", 5000));
@@ -318,7 +319,134 @@ TEST(roles)
 	EXPECT_EQ(-ENOENT, ikc_pingpong(chan, "1 1"));
 	ikc_chan(chan, sizeof(chan), b, 0);
 	EXPECT_EQ(0, ikc_pingpong(chan, "100 100"));
-	EXPECT_EQ(0, ikc_write(IKC_BUS "/loopback_del", b));
+	EXPECT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", b));
+}
+
+/* The hvc lines that open now, one bit per /dev/hvcN. */
+static unsigned int hvc_lines(void)
+{
+	unsigned int mask = 0;
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/dev/hvc%d", i);
+		fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+		if (fd >= 0) {
+			mask |= 1u << i;
+			close(fd);
+		}
+	}
+	return mask;
+}
+
+/* @path in raw mode, not blocking: an fd or -errno. */
+static int open_raw(const char *path)
+{
+	struct termios t;
+	int fd;
+
+	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (!tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fd;
+}
+
+/* True once @fd is hung up: read() ends with 0 or EIO, not EAGAIN. */
+static bool hung_up(int fd, int ms)
+{
+	long long end = ikc_now_ms() + ms;
+	char c[64];
+	ssize_t n;
+
+	do {
+		n = read(fd, c, sizeof(c));
+		if (!n || (n < 0 && errno == EIO))
+			return true;
+		usleep(20000);
+	} while (ikc_now_ms() < end);
+	return false;
+}
+
+/*
+ * A virtio console over a loopback pair: virtio_console drives end B as a
+ * partition's kernel would, and its hvc line is joined to end A's
+ * ttyIKC.  Text crosses both ways; deleting the pair with both lines open
+ * hangs them up and gives the hvc line back.
+ */
+FIXTURE(vcon) {
+	char a[32], b[32];
+	unsigned int hvc_before;
+};
+
+FIXTURE_SETUP(vcon)
+{
+	if (access(IKC_BUS "/loopback_add", W_OK))
+		SKIP(return, "no IKC loopback (CONFIG_IKC=n, or not root)");
+	self->hvc_before = hvc_lines();
+	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", "virtio:3"));
+	ASSERT_EQ(0, last_pair(self->a, self->b));
+}
+
+FIXTURE_TEARDOWN(vcon)
+{
+	char path[128];
+
+	/* The test deletes the pair itself; this is for when it stopped early. */
+	snprintf(path, sizeof(path), IKC_DEVS "/%s", self->a);
+	if (self->a[0] && !access(path, F_OK))
+		mk_write_text(IKC_BUS "/loopback_del", self->a);
+}
+
+TEST_F_TIMEOUT(vcon, lines_joined, 90)
+{
+	char chan[48], tty[32], path[64], buf[4096];
+	unsigned int added = 0;
+	int host_fd, hvc_fd, line;
+	long long end;
+	size_t len;
+
+	ikc_chan(chan, sizeof(chan), self->a, 0);
+	if (ikc_dev_read(chan, "tty_name", tty, sizeof(tty)) <= 0)
+		SKIP(return, "%s has no tty: CONFIG_IKC_VIRTIO_CONSOLE=n", chan);
+	/* virtio_console adds its console port once the device is set up. */
+	end = ikc_now_ms() + 10000;
+	while (!added && ikc_now_ms() < end) {
+		added = hvc_lines() & ~self->hvc_before;
+		if (!added)
+			usleep(50000);
+	}
+	ASSERT_NE(0, added) TH_LOG("no new hvc line: is CONFIG_VIRTIO_CONSOLE set?");
+	line = __builtin_ctz(added);
+
+	snprintf(path, sizeof(path), "/dev/%s", tty);
+	host_fd = open_raw(path);
+	ASSERT_GE(host_fd, 0) TH_LOG("%s: %s", path, strerror(-host_fd));
+	snprintf(path, sizeof(path), "/dev/hvc%d", line);
+	hvc_fd = open_raw(path);
+	ASSERT_GE(hvc_fd, 0) TH_LOG("%s: %s", path, strerror(-hvc_fd));
+
+	ASSERT_EQ(15, write(host_fd, "to-the-hvc-end\n", 15));
+	len = 0;
+	EXPECT_TRUE(ikc_read_until(hvc_fd, buf, sizeof(buf), &len, "to-the-hvc-end", 10000))
+		TH_LOG("hvc%d got \"%.100s\"", line, buf);
+	ASSERT_EQ(15, write(hvc_fd, "to-the-ikc-end\n", 15));
+	len = 0;
+	EXPECT_TRUE(ikc_read_until(host_fd, buf, sizeof(buf), &len, "to-the-ikc-end", 10000))
+		TH_LOG("%s got \"%.100s\"", tty, buf);
+	EXPECT_EQ(0, ikc_dev_num(chan, "errors"));
+
+	/* Both lines open while the pair goes away: hung up, no oops. */
+	EXPECT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", self->a));
+	EXPECT_TRUE(hung_up(host_fd, 5000)) TH_LOG("%s not hung up", tty);
+	EXPECT_TRUE(hung_up(hvc_fd, 5000)) TH_LOG("hvc%d not hung up", line);
+	close(host_fd);
+	close(hvc_fd);
+	EXPECT_EQ(self->hvc_before, hvc_lines());
 }
 
 TEST(bad_loopback_requests)
@@ -330,16 +458,16 @@ TEST(bad_loopback_requests)
 		SKIP(return, "no IKC loopback (CONFIG_IKC=n, or not root)");
 	for (i = 0; i <= IKC_MAX_SLOTS; i++)
 		strcat(many, "echo ");
-	EXPECT_EQ(-EINVAL, ikc_write(IKC_BUS "/loopback_add", " "));
-	EXPECT_EQ(-EINVAL, ikc_write(IKC_BUS "/loopback_add", "bogus"));
-	EXPECT_EQ(-EINVAL, ikc_write(IKC_BUS "/loopback_add", "virtio"));
-	EXPECT_EQ(-EINVAL, ikc_write(IKC_BUS "/loopback_add", "echo virtio:x"));
-	EXPECT_EQ(-E2BIG, ikc_write(IKC_BUS "/loopback_add", many));
-	EXPECT_EQ(-EINVAL, ikc_write(IKC_BUS "/loopback_add", "echo@host"));
-	EXPECT_EQ(-EINVAL, ikc_write(IKC_BUS "/loopback_add", "echo*0"));
-	EXPECT_EQ(-E2BIG, ikc_write(IKC_BUS "/loopback_add", "echo*9 echo*8"));
-	EXPECT_EQ(-ENOENT, ikc_write(IKC_BUS "/loopback_del", "ikc9999"));
-	EXPECT_EQ(-ENOENT, ikc_write(IKC_BUS "/loopback_del", "ikc"));
+	EXPECT_EQ(-EINVAL, mk_write_text(IKC_BUS "/loopback_add", " "));
+	EXPECT_EQ(-EINVAL, mk_write_text(IKC_BUS "/loopback_add", "bogus"));
+	EXPECT_EQ(-EINVAL, mk_write_text(IKC_BUS "/loopback_add", "virtio"));
+	EXPECT_EQ(-EINVAL, mk_write_text(IKC_BUS "/loopback_add", "echo virtio:x"));
+	EXPECT_EQ(-E2BIG, mk_write_text(IKC_BUS "/loopback_add", many));
+	EXPECT_EQ(-EINVAL, mk_write_text(IKC_BUS "/loopback_add", "echo@host"));
+	EXPECT_EQ(-EINVAL, mk_write_text(IKC_BUS "/loopback_add", "echo*0"));
+	EXPECT_EQ(-E2BIG, mk_write_text(IKC_BUS "/loopback_add", "echo*9 echo*8"));
+	EXPECT_EQ(-ENOENT, mk_write_text(IKC_BUS "/loopback_del", "ikc9999"));
+	EXPECT_EQ(-ENOENT, mk_write_text(IKC_BUS "/loopback_del", "ikc"));
 }
 
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,42 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sysfs_util.h"
+
 #define IKC_BUS		"/sys/bus/ikc"
 #define IKC_DEVS	IKC_BUS "/devices"
 #define IKC_MAX_SLOTS	16
-
-/* Read a small file, without its trailing newline; length or -errno. */
-static inline int ikc_read(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = -errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
-}
-
-/* Write @s in one write(); 0 or -errno. */
-static inline int ikc_write(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
 
 static inline int ikc_dev_read(const char *dev, const char *attr, char *buf,
 			       size_t size)
@@ -59,7 +29,7 @@ static inline int ikc_dev_read(const char *dev, const char *attr, char *buf,
 	char path[512];
 
 	snprintf(path, sizeof(path), IKC_DEVS "/%s/%s", dev, attr);
-	return ikc_read(path, buf, size);
+	return mk_read_text(path, buf, size);
 }
 
 static inline int ikc_dev_write(const char *dev, const char *attr, const char *s)
@@ -67,7 +37,7 @@ static inline int ikc_dev_write(const char *dev, const char *attr, const char *s
 	char path[512];
 
 	snprintf(path, sizeof(path), IKC_DEVS "/%s/%s", dev, attr);
-	return ikc_write(path, s);
+	return mk_write_text(path, s);
 }
 
 static inline long long ikc_dev_num(const char *dev, const char *attr)
@@ -162,6 +132,33 @@ static inline bool ikc_wait_attr(const char *dev, const char *attr,
 		usleep(20000);
 	} while (ikc_now_ms() < end);
 	return false;
+}
+
+/* Read @fd into @buf until @want shows up or @ms pass. */
+static inline bool ikc_read_until(int fd, char *buf, size_t size, size_t *len,
+				  const char *want, int ms)
+{
+	long long end = ikc_now_ms() + ms;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	while (ikc_now_ms() < end) {
+		buf[*len] = '\0';
+		if (strstr(buf, want))
+			return true;
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		n = read(fd, buf + *len, size - 1 - *len);
+		if (n > 0)
+			*len += n;
+		if (*len >= size - 1) {
+			/* Keep the tail: what we look for may straddle. */
+			memmove(buf, buf + size / 2, *len - size / 2);
+			*len -= size / 2;
+		}
+	}
+	buf[*len] = '\0';
+	return strstr(buf, want);
 }
 
 #endif /* MULTIKERNEL_IKC_UTIL_H */

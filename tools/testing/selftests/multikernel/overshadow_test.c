@@ -35,6 +35,7 @@
 
 #include "../kselftest_harness.h"
 #include "numa_nodes.h"
+#include "sysfs_util.h"
 #include "../../../lib/overshadow/overshadow.h"
 
 #define PAGE_SZ		4096UL
@@ -456,18 +457,6 @@ TEST_F_TIMEOUT(ovs, basic, 60)
 
 #define FAIL_EVERY	"/sys/module/soft_memcpy/parameters/fail_every"
 
-static int write_param(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /*
  * Copies @len bytes with @flags; checks the contents and that the page
  * counts add up; returns the status in @st.
@@ -554,9 +543,9 @@ TEST_F_TIMEOUT(ovs, dma_failure_fallback, 120)
 	if (access(FAIL_EVERY, W_OK))
 		SKIP(return, "no soft_memcpy fault injection (%s): DMA errors not tested",
 		     FAIL_EVERY);
-	ASSERT_EQ(0, write_param(FAIL_EVERY, "5"));
+	ASSERT_EQ(0, mk_write_text(FAIL_EVERY, "5"));
 	ok = copy_with(_metadata, 4 * MIB, OVERSHADOW_CREATE_DMA, &st);
-	ASSERT_EQ(0, write_param(FAIL_EVERY, "0"));
+	ASSERT_EQ(0, mk_write_text(FAIL_EVERY, "0"));
 	ASSERT_TRUE(ok);
 	ksft_print_msg("%llu pages by DMA, %llu by the CPU after a DMA error\n",
 		       st.pages_dma, st.pages_dma_failed);

@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+#include "sysfs_util.h"
 
 #define MK_DEV		"/dev/multikernel"
 #define MK_SYSFS	"/sys/kernel/multikernel"
@@ -104,42 +105,6 @@ static long long now_ms(void)
 }
 
 /* ---- files ---- */
-
-/* A small file in @buf without its final newline: its length or -errno. */
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = -errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
-}
-
-/* 0 or -errno. */
-static int write_text(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
 
 /* 0 or -errno; the file is closed after, so the kernel can read it. */
 static int write_file(const char *path, const void *buf, size_t len)
@@ -213,7 +178,7 @@ static int read_attr(__u32 id, const char *attr, char *buf, size_t size)
 	char path[128];
 
 	snprintf(path, sizeof(path), PARTS_DIR "/%u/%s", id, attr);
-	return read_text(path, buf, size);
+	return mk_read_text(path, buf, size);
 }
 
 static int read_attr_u64(__u32 id, const char *attr, unsigned long long *v)
@@ -236,7 +201,7 @@ static int read_pool(unsigned long long *base, unsigned long long *total,
 	char buf[128];
 	int n;
 
-	n = read_text(POOL_FILE, buf, sizeof(buf));
+	n = mk_read_text(POOL_FILE, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	if (sscanf(buf, "%llx %llu %llu", base, total, avail) != 3)
@@ -269,7 +234,7 @@ static int cpu_online(int cpu)
 	int n;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	n = read_text(path, buf, sizeof(buf));
+	n = mk_read_text(path, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	return !strcmp(buf, "1");
@@ -709,7 +674,7 @@ FIXTURE_TEARDOWN(part)
 	if (self->helper > 0)
 		reap(self->helper);
 	if (saved_services[0]) {
-		EXPECT_EQ(0, write_text(IKC_SERVICES, saved_services));
+		EXPECT_EQ(0, mk_write_text(IKC_SERVICES, saved_services));
 		saved_services[0] = '\0';
 	}
 	if (self->fd < 0)
@@ -770,7 +735,7 @@ TEST_F_TIMEOUT(part, device_and_pool, 30)
 		       total, POOL_SIZE);
 	}
 
-	n = read_text(MK_SYSFS "/features/partitions", buf, sizeof(buf));
+	n = mk_read_text(MK_SYSFS "/features/partitions", buf, sizeof(buf));
 	EXPECT_STREQ("1", buf) {
 		TH_LOG("features/partitions reads '%s' (%s)", buf, errname(n < 0 ? n : 0));
 	}
@@ -988,7 +953,7 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 
 	/* the host cannot take back a CPU a partition holds */
 	EXPECT_EQ(0, cpu_online(2)) TH_LOG("CPU 2 still online in the host");
-	ret = write_text("/sys/devices/system/cpu/cpu2/online", "1");
+	ret = mk_write_text("/sys/devices/system/cpu/cpu2/online", "1");
 	EXPECT_EQ(-EBUSY, ret) {
 		TH_LOG("onlining CPU 2 under a partition: %s, want EBUSY", errname(ret));
 	}
@@ -1474,8 +1439,8 @@ TEST_F_TIMEOUT(part, cycles, 900)
 	 * IKC gives back what it took, and kmemleak watches the whole run.
 	 */
 	if (!access(IKC_SERVICES, W_OK)) {
-		ASSERT_LT(0, read_text(IKC_SERVICES, saved_services, sizeof(saved_services)));
-		ASSERT_EQ(0, write_text(IKC_SERVICES, "\n"));
+		ASSERT_LT(0, mk_read_text(IKC_SERVICES, saved_services, sizeof(saved_services)));
+		ASSERT_EQ(0, mk_write_text(IKC_SERVICES, "\n"));
 	}
 	for (c = 1; c <= CYCLES; c++) {
 		/* even cycles boot fully and power off, odd ones are cut short */

@@ -18,6 +18,7 @@
 #include <linux/multikernel.h>
 
 #include "../kselftest_harness.h"
+#include "sysfs_util.h"
 
 #define MK_SYSFS "/sys/kernel/multikernel"
 
@@ -35,29 +36,12 @@ static const struct {
 
 #define NR_FEATURES ARRAY_SIZE(features)
 
-/* Read a small sysfs file into @buf; returns its length or -errno. */
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = -errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	return n;
-}
-
 TEST(version_matches_uapi)
 {
 	char buf[64], want[32];
 	int n;
 
-	n = read_file(MK_SYSFS "/version", buf, sizeof(buf));
+	n = mk_read_file(MK_SYSFS "/version", buf, sizeof(buf));
 	ASSERT_GT(n, 0) TH_LOG("%s/version: %s", MK_SYSFS, strerror(-n));
 	snprintf(want, sizeof(want), "%d\n", MULTIKERNEL_API_VERSION);
 	EXPECT_STREQ(want, buf);
@@ -124,7 +108,7 @@ TEST(features_match_config)
 	for (i = 0; i < NR_FEATURES; i++) {
 		snprintf(path, sizeof(path), MK_SYSFS "/features/%s",
 			 features[i].name);
-		n = read_file(path, buf, sizeof(buf));
+		n = mk_read_file(path, buf, sizeof(buf));
 		ASSERT_EQ(2, n) TH_LOG("%s: %s", path, n < 0 ? strerror(-n) : buf);
 		ASSERT_TRUE(!strcmp(buf, "0\n") || !strcmp(buf, "1\n"))
 			TH_LOG("%s reads '%s'", path, buf);
