@@ -90,6 +90,13 @@ static void ikc_part_release(struct ikc_peer *peer)
 	kfree(part);
 }
 
+/* [@pa, @pa + @len) lies in @part's range: all that its peer may name. */
+static bool ikc_part_holds(const struct ikc_part *part, u64 pa, size_t len)
+{
+	return pa >= part->base && len <= part->size &&
+	       pa - part->base <= part->size - len;
+}
+
 /* ---- host side ---- */
 
 static void ikc_host_notify(struct ikc_peer *peer, u32 apicid)
@@ -112,8 +119,7 @@ static void *ikc_host_map(struct ikc_peer *peer, u64 pa, size_t len)
 {
 	struct ikc_part *part = peer->priv;
 
-	if (pa < part->base || len > part->size ||
-	    pa - part->base > part->size - len)
+	if (!ikc_part_holds(part, pa, len))
 		return NULL;
 	return phys_to_virt(pa);
 }
@@ -236,8 +242,7 @@ static void *ikc_guest_map(struct ikc_peer *peer, u64 pa, size_t len)
 {
 	struct ikc_part *part = peer->priv;
 
-	if (pa < part->base || len > part->size ||
-	    pa - part->base > part->size - len)
+	if (!ikc_part_holds(part, pa, len))
 		return NULL;
 	return (void *)peer->area + (pa - part->base);
 }

@@ -441,6 +441,17 @@ static int vi_finalize_features(struct virtio_device *vdev)
 			  &resp, sizeof(resp));
 }
 
+/* The driver asks within the config space the device gave its size of. */
+static bool vi_config_range_ok(struct virtio_ikc *vi, unsigned int offset,
+			       unsigned int len, const char *what)
+{
+	if (offset <= vi->config_len && len <= vi->config_len - offset)
+		return true;
+	dev_warn_once(&vi->vdev.dev, "config %s %u+%u out of range\n", what,
+		      offset, len);
+	return false;
+}
+
 static void vi_get(struct virtio_device *vdev, unsigned int offset,
 		   void *buf, unsigned int len)
 {
@@ -451,11 +462,8 @@ static void vi_get(struct virtio_device *vdev, unsigned int offset,
 
 	/* Whatever fails reads as zeroes, like an absent register. */
 	memset(buf, 0, len);
-	if (offset > vi->config_len || len > vi->config_len - offset) {
-		dev_warn_once(&vdev->dev, "config read %u+%u out of range\n",
-			      offset, len);
+	if (!vi_config_range_ok(vi, offset, len, "read"))
 		return;
-	}
 
 	while (len) {
 		n = min(len, VIRTIO_IKC_CONFIG_CHUNK);
@@ -480,11 +488,8 @@ static void vi_set(struct virtio_device *vdev, unsigned int offset,
 	struct virtio_ikc_resp_hdr resp;
 	unsigned int n;
 
-	if (offset > vi->config_len || len > vi->config_len - offset) {
-		dev_warn_once(&vdev->dev, "config write %u+%u out of range\n",
-			      offset, len);
+	if (!vi_config_range_ok(vi, offset, len, "write"))
 		return;
-	}
 
 	while (len) {
 		n = min(len, VIRTIO_IKC_CONFIG_CHUNK);
