@@ -293,8 +293,13 @@ def judge_guest(args, res):
     up = MARK + "userspace up" in console
     res.add(up, "boot: reached userspace", problem if not up else "")
     finished = MARK + "end" in tests
-    res.add(finished, "guest: ran every test and shut down",
-            problem or ("" if finished else "guest stopped early"))
+    note = problem
+    if not finished and not problem:
+        note = "guest stopped early"
+        if any("Triple fault" in l for l in
+               read_lines(os.path.join(args.out, "qemu-debug.log"))):
+            note += ": a CPU triple faulted, the machine reset (qemu-debug.log)"
+    res.add(finished, "guest: ran every test and shut down", note)
 
     parse_kunit(console, res)
     parse_partitions(console, console_lines(os.path.join(args.out, "partition.log")), res)

@@ -31,9 +31,12 @@ run)
 	;;
 check|bench)
 	out=$2
+	# CPU resets and their register state: a partition CPU that triple
+	# faults resets the whole emulated machine, and this says which.
 	exec qemu-system-x86_64 "${args[@]}" -append "$append" \
 		-serial "file:$out/console.log" -serial "file:$out/partition.log" \
-		-serial "file:$out/tests.log" -monitor none
+		-serial "file:$out/tests.log" -monitor none \
+		-d cpu_reset,guest_errors -D "$out/qemu-debug.log"
 	;;
 *)
 	die "usage: qemu.sh run|check|bench RESULTS_DIR"
