@@ -6,10 +6,33 @@
 # kernel/multikernel/ when only our #if boundaries are at stake).  The
 # results are kept with the source state they were made from, so that
 # make check reports them while they still hold.
+#
+# A variant over the test config differs from it in a few options, so its
+# folder starts as a copy of the test kernel's (built first, and reused by
+# make check): Kbuild records which CONFIG_ symbols each object was
+# compiled with (include/config/, fixdep), so only the files that test an
+# option the variant changes are compiled again.  A variant on its own
+# base ("# base: tinyconfig") is built in its own folder, incrementally
+# from one run to the next; every upstream .c file the series patches must
+# have been compiled in it.
 . "$(dirname "$0")/common.sh"
 lock_build
-"$REPO/harness/install-deps.sh"
-"$REPO/harness/prepare-tree.sh"
+# A test kernel that does not build is make check's to report; the
+# variants are then built from what there is.
+"$REPO/harness/build-kernel.sh" || say "the test kernel did not build"
+
+# Every upstream .c file the series patches has an object in $1, made
+# with its current .config (an older one is left from another config).
+patched_sources_built() {
+	local f bad=0
+	for f in $(sort -u "$BUILD/patched-files.txt"); do
+		case $f in *.c) ;; *) continue ;; esac
+		[ "$1/${f%.c}.o" -nt "$1/.config" ] && continue
+		echo "  $f: patched by the series but not compiled in $(basename "$1")" >&2
+		bad=1
+	done
+	return $bad
+}
 
 results=$BUILD/results
 mkdir -p "$results"
@@ -22,8 +45,14 @@ for v in "$REPO"/configs/variants/*.config; do
 	targets=$(sed -n 's/^# build: //p' "$v")
 	n=$((n + 1))
 	start=$SECONDS
+	own_base=
+	grep -qx '# base: tinyconfig' "$v" && own_base=1
+	# The copy keeps the objects' times: what the variant does not
+	# change is not rebuilt.
+	[ -n "$own_base" ] || rsync -a --delete "$OUT_TEST/" "$out/"
 	# shellcheck disable=SC2086 # a list of make targets
-	if "$REPO/harness/configure.sh" "$out" "$v" && kmake -s O="$out" ${targets:-vmlinux}; then
+	if "$REPO/harness/configure.sh" "$out" "$v" && kmake -s O="$out" ${targets:-vmlinux} &&
+	   { [ -z "$own_base" ] || patched_sources_built "$out"; }; then
 		echo "ok $n config $name: builds # $((SECONDS - start)) s" >> "$tap.new"
 		say "config $name: built in $((SECONDS - start)) s"
 	else

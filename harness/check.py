@@ -34,6 +34,8 @@ TAINT_FAIL = {4: "M (machine check)", 5: "B (bad page)", 7: "D (oops)",
               9: "W (warning)", 14: "L (soft lockup)"}
 
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ?")
+# The guest init stamps each line of a test's output with its uptime.
+GUEST_STAMP = re.compile(r"^\[\s*(\d+\.\d+)\] ")
 RESULT = re.compile(r"^(ok|not ok) (\d+)(?: -)? ?(.*?)(?:\s+#\s*(SKIP|TODO|TIMEOUT|exit=\S+)(.*))?$")
 
 
@@ -64,8 +66,38 @@ def console_lines(path):
     return [TIMESTAMP.sub("", line) for line in read_lines(path)]
 
 
+class Tail:
+    """The lines of a file that grows, each with when it was first seen."""
+
+    def __init__(self, path):
+        self.path, self.pos, self.rest, self.lines = path, 0, b"", []
+
+    def poll(self, now):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            return
+        self.pos += len(data)
+        *done, self.rest = (self.rest + data).split(b"\n")
+        for raw in done:
+            line = raw.decode(errors="replace").rstrip("\r").replace("\r", "")
+            self.lines.append((now, line))
+
+    def finish(self, now):
+        self.poll(now)
+        if self.rest:
+            self.lines.append((now, self.rest.decode(errors="replace")))
+            self.rest = b""
+
+
 def run_guest(args):
-    """Start QEMU, wait for the guest; return a note if it had to be killed."""
+    """Start QEMU, wait for the guest.
+
+    Returns a note if it had to be killed, how long it ran, when user space
+    came up, and the lines of tests.log with the second each was seen.
+    """
     for name in ("console.log", "partition.log", "tests.log"):
         open(os.path.join(args.out, name), "w").close()
     qemu = subprocess.Popen([args.qemu, "check", args.out],
@@ -73,12 +105,18 @@ def run_guest(args):
                             stdout=open(os.path.join(args.out, "qemu.log"), "w"),
                             stderr=subprocess.STDOUT)
     start = time.monotonic()
-    problem = None
+    console = Tail(os.path.join(args.out, "console.log"))
+    tests = Tail(os.path.join(args.out, "tests.log"))
+    problem, up_at = None, None
     while qemu.poll() is None:
         elapsed = time.monotonic() - start
-        up = any(MARK + "userspace up" in line
-                 for line in read_lines(os.path.join(args.out, "console.log")))
-        if not up and elapsed > args.boot_timeout:
+        tests.poll(elapsed)
+        if up_at is None:
+            console.poll(elapsed)
+            if any(MARK + "userspace up" in l for _, l in console.lines):
+                up_at = elapsed
+            console.lines = []      # only the marker is wanted from it
+        if up_at is None and elapsed > args.boot_timeout:
             problem = "no userspace within %d s" % args.boot_timeout
         elif elapsed > args.timeout:
             problem = "guest still running after %d s" % args.timeout
@@ -87,7 +125,67 @@ def run_guest(args):
             qemu.wait()
             break
         time.sleep(0.5)
-    return problem, time.monotonic() - start
+    took = time.monotonic() - start
+    tests.finish(took)
+    return problem, took, up_at, tests.lines
+
+
+PROGRAM_START = re.compile(r"^# selftests: (\S+): (\S+)$")
+PROGRAM_END = re.compile(r"^(?:not )?ok \d+ selftests: (\S+): (\S+)")
+CASE_START = re.compile(r"^# #\s+RUN\s+(\S+) \.\.\.")
+CASE_END = re.compile(r"^# (?:not )?ok \d+ (\S+)")
+
+
+def guest_stamped(seen):
+    """(time, line) from (second seen, line): the guest's own stamp, stripped
+    from the line, where it has one."""
+    out = []
+    for t, line in seen:
+        m = GUEST_STAMP.match(line)
+        out.append((float(m.group(1)), line[m.end():]) if m else (t, line))
+    return out
+
+
+def guest_timings(took, up_at, stamped):
+    """Where the guest's time went: [(what, seconds, [(case, seconds)])].
+
+    From the guest's stamp of each line of tests.log, or the second it was
+    seen (half a second resolution): boot and KUnit up to user space, each
+    kselftest program with its cases, the kmemleak scan, and the rest (the
+    partition started beside the host's tests, shutdown).
+    """
+    phases = [("boot and KUnit", up_at if up_at is not None else took, [])]
+    prog, cases, case, last = None, [], None, None
+    scan = None
+    for t, line in stamped:
+        m = PROGRAM_START.match(line)
+        if m:
+            prog, cases, case = (m.group(2), t), [], None
+        elif prog and CASE_START.match(line):
+            case = (CASE_START.match(line).group(1), t)
+        elif prog and case and CASE_END.match(line):
+            cases.append((case[0], t - case[1]))
+            case = None
+        elif prog and PROGRAM_END.match(line):
+            phases.append((prog[0], t - prog[1], cases))
+            prog = None
+        elif line == MARK + "kmemleak begin" and last is not None:
+            scan = t - last
+        last = t
+    if scan is not None:
+        phases.append(("kmemleak scan", scan, []))
+    phases.append(("other (partition beside the tests, shutdown)",
+                   max(0.0, took - sum(p[1] for p in phases)), []))
+    return phases
+
+
+def format_timings(phases, took, budget):
+    text = ["\nguest time: %.0f s (budget %d s)" % (took, budget)]
+    for what, sec, cases in phases:
+        text.append("  %6.0f s  %s" % (sec, what))
+        for name, csec in cases:
+            text.append("  %6.0f s      %s" % (csec, name))
+    return text
 
 
 def parse_kunit(lines, res):
@@ -287,9 +385,10 @@ def parse_extra(path, res):
 
 def judge_guest(args, res):
     """Boot the guest and add its results; return the report to print."""
-    problem, took = run_guest(args)
+    problem, took, up_at, seen = run_guest(args)
+    stamped = guest_stamped(seen)
     console = console_lines(os.path.join(args.out, "console.log"))
-    tests = read_lines(os.path.join(args.out, "tests.log"))
+    tests = [line for _, line in stamped]
     up = MARK + "userspace up" in console
     res.add(up, "boot: reached userspace", problem if not up else "")
     finished = MARK + "end" in tests
@@ -327,12 +426,42 @@ def judge_guest(args, res):
         res.add(not bad, "kernel: not tainted by a complaint",
                 "tainted %d: %s" % (value, ", ".join(bad)) if bad else "")
 
-    text = []
+    with open(os.path.join(args.out, "tests-timed.log"), "w") as f:
+        f.writelines("[%7.1f] %s\n" % (t, line) for t, line in stamped)
+    phases = guest_timings(took, up_at, stamped)
+    timing = format_timings(phases, took, args.budget)
+    with open(os.path.join(args.out, "timings.txt"), "w") as f:
+        f.write("\n".join(timing[1:]) + "\n")
+    res.add(took <= args.budget, "guest: within its time budget",
+            "%.0f s of %d s%s" % (took, args.budget, "" if took <= args.budget else
+                                  ": a test made the run slower; see timings.txt"
+                                  " and the budget in README.md"))
+
+    text = timing
     for i, line in splats[:10]:
         text.append("\n--- splat at console line %d:" % (i + 1))
         text.extend("    " + l for l in console[max(0, i - 2):i + 25])
     text.append("\nguest ran %.0f s; logs in %s" % (took, args.out))
     return text
+
+
+def print_phases(args):
+    """The build phases' times: check-configs' notes and check.sh's."""
+    rows = []
+    for path in args.extra:
+        if os.path.basename(path) == "check-configs.tap":
+            for line in read_lines(path):
+                m = re.match(r"ok \d+ config (\S+): builds # (\d+) s", line)
+                if m:
+                    rows.append((int(m.group(2)), "config variant " + m.group(1)))
+    if args.phases:
+        for line in read_lines(args.phases):
+            sec, _, what = line.partition(" ")
+            rows.append((int(sec), what))
+    if rows:
+        print("time by phase:")
+        for sec, what in rows:
+            print("  %6d s  %s" % (sec, what))
 
 
 def main():
@@ -346,6 +475,9 @@ def main():
                     help="file listing our kernel .c files, relative to the tree")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--boot-timeout", type=int, default=120)
+    ap.add_argument("--budget", type=int, default=900,
+                    help="seconds the guest may take before the run fails")
+    ap.add_argument("--phases", help="file of 'SECONDS phase' lines to print")
     ap.add_argument("--extra", action="append", default=[],
                     help="TAP file of a harness check to include")
     args = ap.parse_args()
@@ -358,6 +490,7 @@ def main():
     report = [] if args.no_boot else judge_guest(args, res)
 
     print()
+    print_phases(args)
     for status, name, note in res.rows:
         print("%-6s %s%s" % (status, name, "  # " + note if note else ""))
     for line in report:

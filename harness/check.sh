@@ -18,7 +18,14 @@ else
 	cat "$results/harness-test.log" >&2
 	echo "not ok 1 harness: result parser unit tests" > "$results/harness.tap"
 fi
+# Where the time goes, phase by phase (printed by check.py).
+phases=$results/phases.txt
+: > "$phases"
+phase() { echo "$(($SECONDS - $1)) $2" >> "$phases"; }
+
+t=$SECONDS
 "$REPO/harness/lint.sh" "$results/lint.tap" || true
+phase $t "lint (checkpatch --strict)"
 
 # check-configs results count only if made from exactly these sources.
 if [ -f "$results/check-configs.tap" ] &&
@@ -27,15 +34,17 @@ if [ -f "$results/check-configs.tap" ] &&
 fi
 
 start=$SECONDS
-if "$REPO/harness/build-kernel.sh" && "$REPO/harness/build-initramfs.sh"; then
+if "$REPO/harness/build-kernel.sh" && phase $start "test kernel (build or check)" &&
+   t=$SECONDS && "$REPO/harness/build-initramfs.sh" && phase $t "kselftests and initramfs"; then
 	echo "ok 1 build: kernel, headers, kselftests, initramfs # $((SECONDS - start)) s" > "$results/build.tap"
 else
 	echo "not ok 1 build: kernel, headers, kselftests, initramfs" > "$results/build.tap"
-	exec python3 "$REPO/harness/check.py" --no-boot "${extra[@]}"
+	exec python3 "$REPO/harness/check.py" --no-boot --phases "$phases" "${extra[@]}"
 fi
 
 overlay_files | grep '\.c$' | grep -v '^tools/' > "$results/our-sources.txt" || true
 say "booting the test kernel (TCG, -smp 4, -m 2G)"
 exec python3 "$REPO/harness/check.py" --qemu "$REPO/harness/qemu.sh" \
 	--out "$results" --objdir "$OUT_TEST" --sources "$results/our-sources.txt" \
-	--timeout "${MK_TIMEOUT:-2700}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" "${extra[@]}"
+	--timeout "${MK_TIMEOUT:-2700}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" \
+	--budget "${MK_GUEST_BUDGET:-800}" --phases "$phases" "${extra[@]}"

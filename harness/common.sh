@@ -58,6 +58,10 @@ source_state() {
 	} | sha256sum | cut -d' ' -f1
 }
 
+# ccache's depend mode: a miss runs the compiler once and takes the
+# headers from its dependency file, instead of preprocessing first.
+export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+
 kmake() {
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"

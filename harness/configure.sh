@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # configure.sh OUTDIR [VARIANT]
 # Make OUTDIR/.config: tinyconfig, then configs/*.config in name order,
-# then the variant fragment if any, then olddefconfig.  Fails when an
+# then the variant fragment if any, then olddefconfig.  A variant with a
+# "# base: tinyconfig" line is merged onto tinyconfig alone.  Fails when an
 # option did not end up with the requested value (usually an unmet
 # dependency): every option of configs/*.config for the test config; for a
 # variant, every option of the variant (options it makes unreachable may
@@ -13,6 +14,9 @@
 out=$1
 variant=${2:-}
 fragments=("$REPO"/configs/*.config $variant)
+if [ -n "$variant" ] && grep -qx '# base: tinyconfig' "$variant"; then
+	fragments=("$variant")
+fi
 checked=("${fragments[@]}")
 [ -n "$variant" ] && checked=("$variant")
 

@@ -13,7 +13,7 @@ needs=(
 	gcc:build-essential make:build-essential bc:bc bison:bison flex:flex
 	/usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 	cpio:cpio depmod:kmod ccache:ccache python3:python3 nm:binutils
-	perl:perl xz:xz-utils gzip:gzip rsync:rsync
+	perl:perl xz:xz-utils gzip:gzip lz4:lz4 rsync:rsync
 	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 )
 

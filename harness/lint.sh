@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # lint.sh [TAPFILE]
 # checkpatch --strict over every patch in series and every overlay file;
-# one TAP line each.  Exit 1 on any error, warning or check.
+# one TAP line each.  Exit 1 on any error, warning or check.  Files run in
+# parallel, and a file found clean is not checked again while its path and
+# contents stay the same ($BUILD/lint-clean/).
 . "$(dirname "$0")/common.sh"
 lock_build
 "$REPO/harness/install-deps.sh"
@@ -10,28 +12,48 @@ lock_build
 
 tap=${1:-/dev/null}
 : > "$tap"
-checkpatch=("$SRC/scripts/checkpatch.pl" --strict --no-summary --terse --show-types)
-bad=0 n=0
+work=$BUILD/lint
+clean=$BUILD/lint-clean
+rm -rf "$work"
+mkdir -p "$work" "$clean"
 
-record() {	# record OK NAME OUTPUT
+{
+	for p in $(series_patches); do echo "patches/$p"; done
+	overlay_files
+} > "$work/files"
+
+# lint_one N PATH: checkpatch PATH (relative to the repository) into
+# $work/N.out; $work/N.ok when it is clean.
+lint_one() {
+	local n=$1 f=$2 key
+	key=$( (echo "$f"; cat "$REPO/$f") | sha256sum | cut -d' ' -f1)
+	if [ -e "$clean/$key" ]; then
+		: > "$work/$n.ok"
+		return 0
+	fi
+	local checkpatch=("$SRC/scripts/checkpatch.pl" --strict --no-summary --terse --show-types)
+	case $f in
+	patches/*) (cd "$SRC" && "${checkpatch[@]}" "$REPO/$f") ;;
+	*) (cd "$SRC" && "${checkpatch[@]}" -f "$f") ;;
+	esac > "$work/$n.out" 2>&1 && [ ! -s "$work/$n.out" ] &&
+		: > "$work/$n.ok" && : > "$clean/$key"
+	return 0
+}
+export -f lint_one
+export REPO SRC work clean
+nl -ba -w1 -s' ' "$work/files" | xargs -P "$JOBS" -L1 bash -c 'lint_one "$@"' _
+
+bad=0 n=0
+while read -r f; do
 	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		echo "ok $n checkpatch: $2" >> "$tap"
+	if [ -e "$work/$n.ok" ]; then
+		echo "ok $n checkpatch: $f" >> "$tap"
 	else
 		bad=1
-		echo "not ok $n checkpatch: $2" >> "$tap"
-		printf '%s\n' "$3" | sed 's/^/    /' >&2
+		echo "not ok $n checkpatch: $f" >> "$tap"
+		sed 's/^/    /' "$work/$n.out" >&2
 	fi
-}
-
-for p in $(series_patches); do
-	out=$(cd "$SRC" && "${checkpatch[@]}" "$REPO/patches/$p" 2>&1) && [ -z "$out" ] &&
-		record ok "patches/$p" || record bad "patches/$p" "$out"
-done
-for f in $(overlay_files); do
-	out=$(cd "$SRC" && "${checkpatch[@]}" -f "$f" 2>&1) && [ -z "$out" ] &&
-		record ok "$f" || record bad "$f" "$out"
-done
+done < "$work/files"
 
 if [ $bad -eq 0 ]; then
 	say "checkpatch --strict: $n files clean"

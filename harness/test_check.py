@@ -123,6 +123,46 @@ class Kselftest(unittest.TestCase):
         self.assertTrue(res.failed())
 
 
+class Timings(unittest.TestCase):
+    STAMPED = [(40.0, "MK-HARNESS: begin"),
+               (41.0, "# selftests: multikernel: partition_test"),
+               (41.5, "# #  RUN           part.boot ..."),
+               (61.5, "# ok 1 part.boot"),
+               (62.0, "# #  RUN           part.cycles ..."),
+               (162.0, "# not ok 2 part.cycles"),
+               (163.0, "not ok 1 selftests: multikernel: partition_test # exit=1"),
+               (180.0, "MK-HARNESS: kmemleak begin"),
+               (181.0, "MK-HARNESS: end")]
+
+    def test_programs_cases_and_scan(self):
+        phases = check.guest_timings(190.0, 40.0, self.STAMPED)
+        by = {p[0]: p for p in phases}
+        self.assertEqual(by["boot and KUnit"][1], 40.0)
+        self.assertEqual(by["partition_test"][1], 122.0)
+        self.assertEqual(by["partition_test"][2],
+                         [("part.boot", 20.0), ("part.cycles", 100.0)])
+        self.assertEqual(by["kmemleak scan"][1], 17.0)
+        self.assertAlmostEqual(sum(p[1] for p in phases), 190.0)
+
+    def test_guest_stamps_win_and_are_stripped(self):
+        seen = [(50.0, "[  41.25] # #  RUN           part.boot ..."),
+                (50.0, "[61.5] # ok 1 part.boot"),
+                (51.0, "MK-HARNESS: end")]
+        self.assertEqual(check.guest_stamped(seen),
+                         [(41.25, "# #  RUN           part.boot ..."),
+                          (61.5, "# ok 1 part.boot"), (51.0, "MK-HARNESS: end")])
+
+    def test_no_userspace(self):
+        phases = check.guest_timings(180.0, None, [])
+        self.assertEqual(phases[0], ("boot and KUnit", 180.0, []))
+
+    def test_budget_row(self):
+        text = check.format_timings(check.guest_timings(190.0, 40.0, self.STAMPED),
+                                    190.0, 600)
+        self.assertIn("guest time: 190 s (budget 600 s)", text[0])
+        self.assertTrue(any("part.cycles" in l for l in text))
+
+
 class KernelReports(unittest.TestCase):
     def test_splats(self):
         for line in ("WARNING: CPU: 3 PID: 1 at kernel/multikernel/core.c:100 f+0x1/0x2",

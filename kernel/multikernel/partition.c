@@ -386,10 +386,7 @@ static int mk_take_cpus(struct mk_partition *p)
 
 static void mk_reset_cpus(struct mk_partition *p)
 {
-	unsigned int cpu;
-
-	for_each_cpu(cpu, p->cpus)
-		mk_arch_reset_cpu(cpu);
+	mk_arch_take_back_cpus(p->cpus, mk_mem_park_page());
 }
 
 /* ---- the status page ---- */

@@ -12,9 +12,12 @@
 /* Slots below 1 MiB, one per partition: at most this many at once. */
 #define MK_LOW_SLOTS		4
 #define MK_LOW_SLOT_SIZE	SZ_64K
+/* The slots, then the page where the host parks CPUs it took back. */
+#define MK_LOW_AREA_SIZE	(MK_LOW_SLOTS * MK_LOW_SLOT_SIZE + PAGE_SIZE)
 
 int mk_mem_alloc(struct mk_part_layout *layout, phys_addr_t size);
 void mk_mem_free(const struct mk_part_layout *layout);
+phys_addr_t mk_mem_park_page(void);
 void mk_mem_pool_info(phys_addr_t *base, phys_addr_t *total,
 		      phys_addr_t *avail);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Memory for partitions: the pool set aside at boot with
- * multikernel_mem=SIZE[@ADDR], and the slots below 1 MiB that partition
- * kernels need to start CPUs in real mode.
+ * multikernel_mem=SIZE[@ADDR], the slots below 1 MiB that partition
+ * kernels need to start CPUs in real mode, and one page below 1 MiB where
+ * the host parks the CPUs it takes back from partitions.
  *
  * Both stay in the host's memory map as reserved memory, so every page of
  * a partition has a struct page and a direct mapping on the host: the
@@ -65,8 +66,8 @@ void __init multikernel_reserve_memory(void)
 	if (!mk_mem_size || multikernel_is_partition())
 		return;
 
-	low = memblock_phys_alloc_range(MK_LOW_SLOTS * MK_LOW_SLOT_SIZE,
-					PAGE_SIZE, SZ_64K, SZ_1M);
+	low = memblock_phys_alloc_range(MK_LOW_AREA_SIZE, PAGE_SIZE, SZ_64K,
+					SZ_1M);
 	if (!low) {
 		pr_err("no memory below 1M for partitions: no pool\n");
 		return;
@@ -77,7 +78,7 @@ void __init multikernel_reserve_memory(void)
 		    memblock_reserve(mk_mem_addr, mk_mem_size)) {
 			pr_err("cannot reserve %pa bytes at %pa: no pool\n",
 			       &mk_mem_size, &mk_mem_addr);
-			memblock_phys_free(low, MK_LOW_SLOTS * MK_LOW_SLOT_SIZE);
+			memblock_phys_free(low, MK_LOW_AREA_SIZE);
 			return;
 		}
 		mk_pool_base = mk_mem_addr;
@@ -87,7 +88,7 @@ void __init multikernel_reserve_memory(void)
 		if (!mk_pool_base) {
 			pr_err("cannot reserve %pa bytes below 4G: no pool\n",
 			       &mk_mem_size);
-			memblock_phys_free(low, MK_LOW_SLOTS * MK_LOW_SLOT_SIZE);
+			memblock_phys_free(low, MK_LOW_AREA_SIZE);
 			return;
 		}
 	}
@@ -163,6 +164,16 @@ void mk_mem_free(const struct mk_part_layout *layout)
 	gen_pool_free(mk_pool, layout->base, layout->size);
 	__clear_bit((layout->low_base - mk_low_base) / MK_LOW_SLOT_SIZE,
 		    &mk_low_used);
+}
+
+/**
+ * mk_mem_park_page() - the page below 1 MiB where taken-back CPUs wait
+ *
+ * Return: its physical address; valid whenever a partition exists.
+ */
+phys_addr_t mk_mem_park_page(void)
+{
+	return mk_low_base + MK_LOW_SLOTS * MK_LOW_SLOT_SIZE;
 }
 
 /* For sysfs: the pool's size and what is free of it. */

@@ -7,17 +7,24 @@
  * of trampoline.S in the partition's memory below 1 MiB, with an identity
  * page table next to it; it enters the partition kernel in long mode.  The
  * partition starts its other CPUs itself, the same way, with its own
- * trampoline.  An INIT IPI takes a CPU back from whatever it runs: it then
- * waits for a STARTUP IPI, which the host sends when it onlines it.
+ * trampoline.  To take CPUs back, the host INITs them and parks each in a
+ * page of its own below 1 MiB (mk_park in trampoline.S), waiting until the
+ * CPU says it got there: after an INIT alone, a STARTUP IPI that was still
+ * pending (the partition's, to start its other CPUs, or the host's own
+ * when the CPU had not run yet) would start the CPU again in partition
+ * memory, which the host then scrubs under it.
  */
 
 #define pr_fmt(fmt) "multikernel: " fmt
 
 #include <linux/cpufeature.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/pgtable.h>
 #include <linux/preempt.h>
+#include <linux/printk.h>
 #include <linux/smp.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -86,6 +93,14 @@ static void mk_send_init(u32 apicid)
 	safe_apic_wait_icr_idle();
 }
 
+static void mk_send_startup(u32 apicid, phys_addr_t page)
+{
+	apic_write(APIC_ESR, 0);
+	apic_read(APIC_ESR);
+	apic_icr_write(APIC_DM_STARTUP | (page >> PAGE_SHIFT), apicid);
+	safe_apic_wait_icr_idle();
+}
+
 /**
  * mk_arch_start() - start a loaded partition kernel
  * @mem: the partition's memory
@@ -130,28 +145,68 @@ int mk_arch_start(const struct mk_part_layout *mem,
 	preempt_enable();
 	for (i = 0; i < 2; i++) {
 		preempt_disable();
-		apic_write(APIC_ESR, 0);
-		apic_read(APIC_ESR);
-		apic_icr_write(APIC_DM_STARTUP |
-			       ((mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE) >> 12),
-			       apicid);
-		safe_apic_wait_icr_idle();
+		mk_send_startup(apicid, mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE);
 		preempt_enable();
 		usleep_range(300, 400);
 	}
 	return 0;
 }
 
-/**
- * mk_arch_reset_cpu() - take a CPU back from a partition
- * @cpu: the CPU, offline in the host
- *
- * INIT resets it to wait for a STARTUP IPI, whatever it was running; the
- * host can online it afterwards.
- */
-void mk_arch_reset_cpu(unsigned int cpu)
+/* Tries and time for one CPU to reach the park page: slow under emulation. */
+#define MK_PARK_TRIES		3
+#define MK_PARK_WAIT_MS		1000
+
+/* INIT @cpu and send it to the park page; true once it got there. */
+static bool mk_park_cpu(unsigned int cpu, phys_addr_t park)
 {
+	u32 apicid = per_cpu(x86_cpu_to_apicid, cpu);
+	size_t len = mk_park_end - mk_park;
+	u8 *flag = (u8 *)phys_to_virt(park) + len - 1;
+	unsigned long deadline;
+	int try;
+
+	for (try = 0; try < MK_PARK_TRIES; try++) {
+		WRITE_ONCE(*flag, 0);
+		/* The cleared flag is in memory before the CPU can set it. */
+		mb();
+		preempt_disable();
+		mk_send_init(apicid);
+		mk_send_startup(apicid, park);
+		preempt_enable();
+		deadline = jiffies + msecs_to_jiffies(MK_PARK_WAIT_MS);
+		while (!READ_ONCE(*flag) && time_before(jiffies, deadline))
+			usleep_range(200, 500);
+		if (READ_ONCE(*flag))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * mk_arch_take_back_cpus() - stop a partition's CPUs wherever they are
+ * @cpus: the CPUs, offline in the host
+ * @park: a page below 1 MiB that the host keeps for this
+ *
+ * INITs every CPU at once, so that none of them runs the partition while
+ * the others are parked; then parks each in host code, twice over, since
+ * a CPU can still have sent its neighbour an IPI before its own INIT.  On
+ * return no CPU of @cpus runs partition code: the host may scrub the
+ * partition's memory, online the CPUs or start another partition on them.
+ * May sleep.
+ */
+void mk_arch_take_back_cpus(const struct cpumask *cpus, phys_addr_t park)
+{
+	size_t len = mk_park_end - mk_park;
+	unsigned int cpu;
+	int pass;
+
+	memcpy(phys_to_virt(park), mk_park, len);
 	preempt_disable();
-	mk_send_init(per_cpu(x86_cpu_to_apicid, cpu));
+	for_each_cpu(cpu, cpus)
+		mk_send_init(per_cpu(x86_cpu_to_apicid, cpu));
 	preempt_enable();
+	for (pass = 0; pass < 2; pass++)
+		for_each_cpu(cpu, cpus)
+			if (!mk_park_cpu(cpu, park))
+				pr_warn("CPU %u did not reach the park page\n", cpu);
 }

@@ -12,6 +12,9 @@ void mk_partition_machine_ops(void);
 /* Host side: the real-mode entry copied below 1 MiB (trampoline.S) */
 extern const u8 mk_trampoline[];
 extern const u8 mk_trampoline_end[];
+/* Where taken-back CPUs halt; its last byte is set by each CPU that got there. */
+extern const u8 mk_park[];
+extern const u8 mk_park_end[];
 
 /**
  * struct mk_trampoline_params - filled in by the host, at the end of the

@@ -94,3 +94,23 @@ SYM_DATA_START(mk_trampoline)
 .Lparams:
 	.fill	24, 1, 0
 SYM_DATA_END_LABEL(mk_trampoline, SYM_L_GLOBAL, mk_trampoline_end)
+
+/*
+ * Where the host parks a CPU it takes back from a partition, until it
+ * onlines the CPU or starts another partition on it: copied to a page of
+ * the host's below 1 MiB and entered by a STARTUP IPI after an INIT.  It
+ * sets its last byte, so the host knows the CPU runs host code, and halts
+ * with interrupts off.  A CPU that runs this no longer waits for a STARTUP
+ * IPI, so one the partition sent before it was stopped cannot restart it.
+ */
+	.balign	16
+SYM_DATA_START(mk_park)
+	.code16
+	cli
+	movb	$1, %cs:(.Lpark_flag - mk_park)
+.Lpark_halt:
+	hlt
+	jmp	.Lpark_halt
+.Lpark_flag:
+	.byte	0
+SYM_DATA_END_LABEL(mk_park, SYM_L_GLOBAL, mk_park_end)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NUMA nodes as sysfs lists them, and /proc/meminfo figures, for the
- * Overshadow test and benchmark.
+ * NUMA nodes as sysfs lists them, for the Overshadow test and benchmark.
  */
 #ifndef MULTIKERNEL_NUMA_NODES_H
 #define MULTIKERNEL_NUMA_NODES_H
@@ -12,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "meminfo.h"
 
 #define MAX_NODES	1024
 
@@ -63,24 +64,6 @@ static bool node_has_cpus(int node)
 		if (set[i])
 			return true;
 	return false;
-}
-
-/* A "KEY:" line of /proc/meminfo, in kB; -1 if it cannot be read. */
-static long meminfo_kb(const char *key)
-{
-	size_t n = strlen(key);
-	char line[256];
-	long v = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = strtol(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
 }
 
 #endif /* MULTIKERNEL_NUMA_NODES_H */
