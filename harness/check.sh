@@ -47,4 +47,4 @@ say "booting the test kernel (TCG, -smp 4, -m 2G)"
 exec python3 "$REPO/harness/check.py" --qemu "$REPO/harness/qemu.sh" \
 	--out "$results" --objdir "$OUT_TEST" --sources "$results/our-sources.txt" \
 	--timeout "${MK_TIMEOUT:-2700}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" \
-	--budget "${MK_GUEST_BUDGET:-800}" --phases "$phases" "${extra[@]}"
+	--budget "${MK_GUEST_BUDGET:-1200}" --phases "$phases" "${extra[@]}"
