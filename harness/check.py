@@ -317,10 +317,16 @@ def parse_partitions(console, part, res):
         if SPLATS.search(line) and not on_purpose:
             splats.append(line)
     ups = sum(1 for l in part if "MKPART: up:" in l)
-    res.add(ups > 0 and not bad,
-            "partition console: each partition kernel saw only its CPUs and memory",
-            "%d boot(s), %d reached init%s" % (boots, ups,
-                                               "; wrong: " + " | ".join(bad[:3]) if bad else ""))
+    # A run of chosen programs (mk.only=) may boot no partition at all.
+    only = any("Command line:" in l and "mk.only=" in l for l in console)
+    name = "partition console: each partition kernel saw only its CPUs and memory"
+    if only and not boots:
+        res.add(True, name, "no partition booted by the programs of mk.only=", skip=True)
+    else:
+        res.add(ups > 0 and not bad, name,
+                "%d boot(s), %d reached init%s" % (boots, ups,
+                                                   "; wrong: " + " | ".join(bad[:3])
+                                                   if bad else ""))
     res.add(not splats, "partition console: no splat in a partition kernel",
             " | ".join(splats[:3]))
 
@@ -426,8 +432,6 @@ def judge_guest(args, res):
         res.add(not bad, "kernel: not tainted by a complaint",
                 "tainted %d: %s" % (value, ", ".join(bad)) if bad else "")
 
-    with open(os.path.join(args.out, "tests-timed.log"), "w") as f:
-        f.writelines("[%7.1f] %s\n" % (t, line) for t, line in stamped)
     phases = guest_timings(took, up_at, stamped)
     timing = format_timings(phases, took, args.budget)
     with open(os.path.join(args.out, "timings.txt"), "w") as f:
@@ -475,8 +479,10 @@ def main():
                     help="file listing our kernel .c files, relative to the tree")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--boot-timeout", type=int, default=120)
-    ap.add_argument("--budget", type=int, default=900,
-                    help="seconds the guest may take before the run fails")
+    ap.add_argument("--budget", type=int,
+                    default=int(os.environ.get("MK_GUEST_BUDGET", "1200")),
+                    help="seconds the guest may take before the run fails "
+                    "(MK_GUEST_BUDGET, default 1200)")
     ap.add_argument("--phases", help="file of 'SECONDS phase' lines to print")
     ap.add_argument("--extra", action="append", default=[],
                     help="TAP file of a harness check to include")

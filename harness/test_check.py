@@ -199,5 +199,31 @@ class KernelReports(unittest.TestCase):
         self.assertFalse(res.failed())
 
 
+class Partitions(unittest.TestCase):
+    CONSOLE = ["[    0.0] Command line: console=ttyS0 multikernel_mem=384M@0x40000000"]
+    UP = ["[    0.0] Linux version 6.12.117",
+          "MKPART: up: cpus 0-1 apicids 2 3 MemTotal: 46080 kB",
+          "MKPART:   0005e000-0006dfff : System RAM",
+          "MKPART:   40000000-47efbfff : System RAM"]
+
+    def verdict(self, console, part):
+        res = check.Results()
+        check.parse_partitions(console, part, res)
+        return res.rows[0][0]
+
+    def test_own_cpus_and_memory(self):
+        self.assertEqual(self.verdict(self.CONSOLE, self.UP), "ok")
+        wrong_cpu = [l.replace("apicids 2 3", "apicids 0 3") for l in self.UP]
+        self.assertEqual(self.verdict(self.CONSOLE, wrong_cpu), "not ok")
+        wrong_mem = self.UP + ["MKPART:   00100000-3fffffff : System RAM"]
+        self.assertEqual(self.verdict(self.CONSOLE, wrong_mem), "not ok")
+
+    def test_no_partition_booted(self):
+        self.assertEqual(self.verdict(self.CONSOLE, []), "not ok")
+        only = [self.CONSOLE[0] + " mk.only=sysfs_test"]
+        self.assertEqual(self.verdict(only, []), "skip")
+        self.assertEqual(self.verdict(only, self.UP[:1]), "not ok")
+
+
 if __name__ == "__main__":
     unittest.main()

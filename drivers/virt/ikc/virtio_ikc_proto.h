@@ -33,8 +33,12 @@
 #define VIRTIO_IKC_CONFIG_CHUNK		32	/* config bytes per message */
 #define VIRTIO_IKC_MAX_CONFIG		256	/* config space size */
 
-/* How long the front end waits for a response. */
-#define VIRTIO_IKC_TIMEOUT_MS		2000
+/*
+ * How long the front end waits for a response from a back end that is
+ * still up (a peer going down ends the wait at once).  Generous: the
+ * back end answers from a work item of a kernel that may be loaded.
+ */
+#define VIRTIO_IKC_TIMEOUT_MS		30000
 
 /* Message types (struct ikc_msg_info.type) */
 enum virtio_ikc_msg_type {
