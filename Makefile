@@ -13,7 +13,7 @@ help:
 	@echo "make check-configs  build the config variants in configs/variants/"
 	@echo "make bench          boot the test kernel and print the benchmarks' figures"
 	@echo "make kernel         prepare the tree and build bzImage (incremental)"
-	@echo "make lint           checkpatch --strict on every patch and overlay file"
+	@echo "make lint           checkpatch --strict on every patch and overlay file, docutils on rst"
 	@echo "make clean          drop results and the initramfs; distclean: all of build/"
 
 kernel:

@@ -25,7 +25,7 @@ phase() { echo "$(($SECONDS - $1)) $2" >> "$phases"; }
 
 t=$SECONDS
 "$REPO/harness/lint.sh" "$results/lint.tap" || true
-phase $t "lint (checkpatch --strict)"
+phase $t "lint (checkpatch --strict, docutils)"
 
 # check-configs results count only if made from exactly these sources.
 if [ -f "$results/check-configs.tap" ] &&
@@ -47,4 +47,4 @@ say "booting the test kernel (TCG, -smp 4, -m 2G)"
 exec python3 "$REPO/harness/check.py" --qemu "$REPO/harness/qemu.sh" \
 	--out "$results" --objdir "$OUT_TEST" --sources "$results/our-sources.txt" \
 	--timeout "${MK_TIMEOUT:-2700}" --boot-timeout "${MK_BOOT_TIMEOUT:-180}" \
-	--budget "${MK_GUEST_BUDGET:-1200}" --phases "$phases" "${extra[@]}"
+	--phases "$phases" "${extra[@]}"

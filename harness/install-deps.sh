@@ -15,6 +15,7 @@ needs=(
 	cpio:cpio depmod:kmod ccache:ccache python3:python3 nm:binutils
 	perl:perl xz:xz-utils gzip:gzip lz4:lz4 rsync:rsync
 	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+	/usr/lib/python3/dist-packages/docutils/__init__.py:python3-docutils
 )
 
 missing=()

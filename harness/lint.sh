@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # lint.sh [TAPFILE]
-# checkpatch --strict over every patch in series and every overlay file;
-# one TAP line each.  Exit 1 on any error, warning or check.  Files run in
-# parallel, and a file found clean is not checked again while its path and
-# contents stay the same ($BUILD/lint-clean/).
+# checkpatch --strict over every patch in series and every overlay file,
+# and docutils over every overlay .rst file (check-rst.py); one TAP line
+# each.  Exit 1 on any error, warning or check.  Files run in parallel,
+# and a file checkpatch found clean is not checked again while its path
+# and contents stay the same ($BUILD/lint-clean/).
 . "$(dirname "$0")/common.sh"
 lock_build
 "$REPO/harness/install-deps.sh"
@@ -60,4 +61,18 @@ if [ $bad -eq 0 ]; then
 else
 	say "checkpatch --strict: problems above"
 fi
+
+# Debian's python3, which has python3-docutils (install-deps.sh).
+docs=0
+for f in $(grep '\.rst$' "$work/files"); do
+	n=$((n + 1)) docs=$((docs + 1))
+	if /usr/bin/python3 "$REPO/harness/check-rst.py" "$REPO/$f" > "$work/rst.out" 2>&1; then
+		echo "ok $n docutils: $f" >> "$tap"
+	else
+		bad=1
+		echo "not ok $n docutils: $f" >> "$tap"
+		sed 's/^/    /' "$work/rst.out" >&2
+	fi
+done
+say "docutils: $docs rst files checked"
 exit $bad

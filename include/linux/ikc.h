@@ -17,10 +17,18 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-/* Services: what a channel is for.  Stable: both kernels must agree. */
-#define IKC_SVC_ECHO		1	/* test service: the server echoes */
-#define IKC_SVC_VIRTIO		2	/* a virtio device; arg is its device id */
-#define IKC_SVC_MAX		2
+/*
+ * The services, what a channel is for: the number a slot of the shared
+ * area carries.  Both kernels must agree on it: never change or reuse
+ * one.  Each has its name and traits in ikc_services[] (services.c),
+ * which the build and KUnit check against this list; the bus, sysfs and
+ * the lists of services follow from there.
+ */
+enum ikc_service_id {
+	IKC_SVC_ECHO = 1,	/* "echo": the server sends every message back */
+	IKC_SVC_VIRTIO = 2,	/* "virtio:ID": a virtio device of that id */
+	IKC_SVC_NR		/* one past the last */
+};
 
 /* Which end of a channel a driver binds to. */
 enum ikc_role {

@@ -18,6 +18,10 @@ enum mk_partition_event {
 	MK_PARTITION_GONE,	/* stopped or crashed: forget it */
 };
 
+/* Settings of one partition, at most, and the length of a value. */
+#define MK_MAX_SETTINGS		8
+#define MK_SETTING_MAX		1024
+
 /**
  * struct mk_partition_info - a partition, for the notifier chain
  * @id: its id
@@ -26,6 +30,8 @@ enum mk_partition_event {
  * @mem_size: ... and size
  * @ikc_pa: its IKC shared area, inside its memory ...
  * @ikc_size: ... and size
+ * @settings: its values of the registered settings (read them with
+ *	multikernel_setting())
  */
 struct mk_partition_info {
 	u32 id;
@@ -34,10 +40,32 @@ struct mk_partition_info {
 	phys_addr_t mem_size;
 	phys_addr_t ikc_pa;
 	size_t ikc_size;
+	char * const *settings;
+};
+
+/**
+ * struct mk_setting - a per-partition setting kept for another subsystem
+ * @name: its file in /sys/kernel/multikernel/partitions/<id>/
+ * @check: checks a value written there (text from user space, without
+ *	its final newline); returns 0 or -errno.  May be NULL.
+ * @init: writes the value a new partition starts with into a buffer of
+ *	MK_SETTING_MAX bytes, already holding ""; may be NULL
+ *
+ * A value is a string that changes only while its partition is not live
+ * (neither starting nor running), so that a subsystem reads it once, when
+ * told that the partition starts.
+ */
+struct mk_setting {
+	const char *name;
+	int (*check)(const char *value);
+	void (*init)(char *buf);
 };
 
 #ifdef CONFIG_MULTIKERNEL_PARTITION
 int multikernel_register_notifier(struct notifier_block *nb);
+int multikernel_register_setting(const struct mk_setting *s);
+const char *multikernel_setting(const struct mk_partition_info *info,
+				const struct mk_setting *s);
 #endif
 
 #ifdef CONFIG_MULTIKERNEL

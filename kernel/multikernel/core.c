@@ -48,7 +48,6 @@ VISIBLE_IF_KUNIT struct mk_feature mk_features[] = {
 	MK_FEATURE(ikc, IS_ENABLED(CONFIG_IKC)),
 	MK_FEATURE(overshadow, IS_ENABLED(CONFIG_OVERSHADOW)),
 	MK_FEATURE(exceptionless_syscall, IS_ENABLED(CONFIG_EXCEPTIONLESS_SYSCALL)),
-	MK_FEATURE(syscall_delegation, IS_ENABLED(CONFIG_SYSCALL_DELEGATION)),
 	{ }
 };
 EXPORT_SYMBOL_IF_KUNIT(mk_features);

@@ -176,8 +176,32 @@ void xsc_pool_wake(struct xsc_ctx *ctx);
 void xsc_complete(struct xsc_ctx *ctx, unsigned int idx, long ret);
 void xsc_handoff(struct irq_work *work);
 
+/**
+ * enum xsc_io - how a call may be issued as polled block I/O
+ * @XSC_IO_NONE: it may not; it runs as a system call
+ * @XSC_IO_READ: as a positional read
+ * @XSC_IO_WRITE: as a positional write
+ * @XSC_IO_NR: number of values
+ */
+enum xsc_io {
+	XSC_IO_NONE,
+	XSC_IO_READ,
+	XSC_IO_WRITE,
+	XSC_IO_NR,
+};
+
+/**
+ * struct xsc_call_def - what the syscall page does with a system call
+ * @allowed: it may run from the page
+ * @iopoll: enum xsc_io
+ */
+struct xsc_call_def {
+	bool allowed;
+	u8 iopoll;
+};
+
 /* xsc_call.c */
-bool xsc_call_allowed(unsigned int nr);
+const struct xsc_call_def *xsc_call_def(unsigned int nr);
 bool xsc_call_check(struct xsc_worker *w, unsigned int idx,
 		    const struct xsc_call *c, long *ret);
 long xsc_call_dispatch(struct xsc_worker *w, const struct xsc_call *c);

@@ -6,6 +6,7 @@
  */
 #include <linux/audit.h>
 #include <linux/cred.h>
+#include <linux/init.h>
 #include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
@@ -16,46 +17,105 @@
 #include "xsc.h"
 
 /*
- * Calls that mean the same on another thread of the process.  Calls that
- * act on the calling thread itself (gettid, signals, credentials, clone,
- * exec, exit, ...) would act on the syscall thread, so from the page they
- * are not system calls at all: they fail as an unknown number does.
+ * The calls that may run from the syscall page: those that mean the same
+ * on another thread of the process.  Calls that act on the calling thread
+ * itself (gettid, signals, credentials, clone, exec, exit, ...) would act
+ * on the syscall thread, so from the page they are not system calls at
+ * all: they fail as an unknown number does.  A call with .iopoll may also
+ * be issued as polled block I/O (xsc_iopoll.c) when the context asked for
+ * it; it must then take (fd, buf, count, pos).
  */
-static const bool xsc_allowed[NR_syscalls] = {
-	[__NR_read] = true, [__NR_write] = true, [__NR_pread64] = true,
-	[__NR_pwrite64] = true, [__NR_readv] = true, [__NR_writev] = true,
-	[__NR_preadv] = true, [__NR_pwritev] = true, [__NR_preadv2] = true,
-	[__NR_pwritev2] = true, [__NR_lseek] = true, [__NR_open] = true,
-	[__NR_openat] = true, [__NR_close] = true, [__NR_fsync] = true,
-	[__NR_fdatasync] = true, [__NR_syncfs] = true,
-	[__NR_sync_file_range] = true, [__NR_fallocate] = true,
-	[__NR_truncate] = true, [__NR_ftruncate] = true, [__NR_stat] = true,
-	[__NR_fstat] = true, [__NR_lstat] = true, [__NR_newfstatat] = true,
-	[__NR_statx] = true, [__NR_access] = true, [__NR_faccessat] = true,
-	[__NR_faccessat2] = true, [__NR_getdents64] = true,
-	[__NR_getcwd] = true, [__NR_readlink] = true, [__NR_readlinkat] = true,
-	[__NR_mkdir] = true, [__NR_mkdirat] = true, [__NR_rmdir] = true,
-	[__NR_unlink] = true, [__NR_unlinkat] = true, [__NR_rename] = true,
-	[__NR_renameat2] = true, [__NR_sendto] = true, [__NR_recvfrom] = true,
-	[__NR_sendmsg] = true, [__NR_recvmsg] = true, [__NR_getpid] = true,
-	[__NR_getppid] = true, [__NR_getuid] = true, [__NR_geteuid] = true,
-	[__NR_getgid] = true, [__NR_getegid] = true,
-	[__NR_clock_gettime] = true, [__NR_nanosleep] = true,
-	[__NR_clock_nanosleep] = true, [__NR_getrandom] = true,
+static const struct xsc_call_def xsc_calls[NR_syscalls] = {
+	[__NR_read] = { .allowed = true },
+	[__NR_write] = { .allowed = true },
+	[__NR_pread64] = { .allowed = true, .iopoll = XSC_IO_READ },
+	[__NR_pwrite64] = { .allowed = true, .iopoll = XSC_IO_WRITE },
+	[__NR_readv] = { .allowed = true },
+	[__NR_writev] = { .allowed = true },
+	[__NR_preadv] = { .allowed = true },
+	[__NR_pwritev] = { .allowed = true },
+	[__NR_preadv2] = { .allowed = true },
+	[__NR_pwritev2] = { .allowed = true },
+	[__NR_lseek] = { .allowed = true },
+	[__NR_open] = { .allowed = true },
+	[__NR_openat] = { .allowed = true },
+	[__NR_close] = { .allowed = true },
+	[__NR_fsync] = { .allowed = true },
+	[__NR_fdatasync] = { .allowed = true },
+	[__NR_syncfs] = { .allowed = true },
+	[__NR_sync_file_range] = { .allowed = true },
+	[__NR_fallocate] = { .allowed = true },
+	[__NR_truncate] = { .allowed = true },
+	[__NR_ftruncate] = { .allowed = true },
+	[__NR_stat] = { .allowed = true },
+	[__NR_fstat] = { .allowed = true },
+	[__NR_lstat] = { .allowed = true },
+	[__NR_newfstatat] = { .allowed = true },
+	[__NR_statx] = { .allowed = true },
+	[__NR_access] = { .allowed = true },
+	[__NR_faccessat] = { .allowed = true },
+	[__NR_faccessat2] = { .allowed = true },
+	[__NR_getdents64] = { .allowed = true },
+	[__NR_getcwd] = { .allowed = true },
+	[__NR_readlink] = { .allowed = true },
+	[__NR_readlinkat] = { .allowed = true },
+	[__NR_mkdir] = { .allowed = true },
+	[__NR_mkdirat] = { .allowed = true },
+	[__NR_rmdir] = { .allowed = true },
+	[__NR_unlink] = { .allowed = true },
+	[__NR_unlinkat] = { .allowed = true },
+	[__NR_rename] = { .allowed = true },
+	[__NR_renameat2] = { .allowed = true },
+	[__NR_sendto] = { .allowed = true },
+	[__NR_recvfrom] = { .allowed = true },
+	[__NR_sendmsg] = { .allowed = true },
+	[__NR_recvmsg] = { .allowed = true },
+	[__NR_getpid] = { .allowed = true },
+	[__NR_getppid] = { .allowed = true },
+	[__NR_getuid] = { .allowed = true },
+	[__NR_geteuid] = { .allowed = true },
+	[__NR_getgid] = { .allowed = true },
+	[__NR_getegid] = { .allowed = true },
+	[__NR_clock_gettime] = { .allowed = true },
+	[__NR_nanosleep] = { .allowed = true },
+	[__NR_clock_nanosleep] = { .allowed = true },
+	[__NR_getrandom] = { .allowed = true },
 };
 
 /**
- * xsc_call_allowed - whether a call may run from the syscall page
+ * xsc_call_def - what the syscall page does with a system call
  * @nr: x86_64 system call number, from user space
  *
- * Return: true if it may.
+ * Return: its traits, or NULL if it may not run from the page.
  */
-bool xsc_call_allowed(unsigned int nr)
+const struct xsc_call_def *xsc_call_def(unsigned int nr)
 {
-	return nr < NR_syscalls &&
-	       xsc_allowed[array_index_nospec(nr, NR_syscalls)];
+	const struct xsc_call_def *def;
+
+	if (nr >= NR_syscalls)
+		return NULL;
+	def = &xsc_calls[array_index_nospec(nr, NR_syscalls)];
+	return def->allowed ? def : NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(xsc_call_allowed);
+EXPORT_SYMBOL_IF_KUNIT(xsc_call_def);
+
+/* Every trait is one the code knows, on a call that is allowed. */
+static int __init xsc_calls_check(void)
+{
+	unsigned int nr;
+	int bad = 0;
+
+	for (nr = 0; nr < NR_syscalls; nr++) {
+		const struct xsc_call_def *def = &xsc_calls[nr];
+
+		if (WARN(def->iopoll >= XSC_IO_NR ||
+			 (def->iopoll != XSC_IO_NONE && !def->allowed),
+			 "xsc: bad traits for system call %u\n", nr))
+			bad = -EINVAL;
+	}
+	return bad;
+}
+late_initcall(xsc_calls_check);
 
 /* Run with the owner's credentials as they are now. */
 static void xsc_follow_creds(struct xsc_worker *w)
@@ -139,7 +199,7 @@ static long xsc_unknown_call(void)
 bool xsc_call_check(struct xsc_worker *w, unsigned int idx,
 		    const struct xsc_call *c, long *ret)
 {
-	if (!xsc_call_allowed(c->nr)) {
+	if (!xsc_call_def(c->nr)) {
 		w->stats.nosys++;
 		*ret = xsc_unknown_call();
 		return false;

@@ -93,7 +93,7 @@ static void xsc_pio_finish(struct xsc_worker *w, struct xsc_pio *pio)
 bool xsc_iopoll_issue(struct xsc_worker *w, unsigned int idx,
 		      const struct xsc_call *c)
 {
-	bool write = c->nr == __NR_pwrite64;
+	const struct xsc_call_def *def = xsc_call_def(c->nr);
 	void __user *buf = (void __user *)c->args[1];
 	size_t len = c->args[2];
 	loff_t pos = c->args[3];
@@ -102,9 +102,12 @@ bool xsc_iopoll_issue(struct xsc_worker *w, unsigned int idx,
 	struct file *file;
 	ssize_t ret;
 
-	if (!(w->ctx->flags & XSC_SETUP_IOPOLL) ||
-	    (c->nr != __NR_pread64 && !write))
+	bool write;
+
+	if (!(w->ctx->flags & XSC_SETUP_IOPOLL) || !def ||
+	    def->iopoll == XSC_IO_NONE)
 		return false;
+	write = def->iopoll == XSC_IO_WRITE;
 	/* Audit wants entry and exit around the call, in this thread. */
 	if (!audit_dummy_context())
 		return false;

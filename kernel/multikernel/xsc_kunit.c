@@ -81,14 +81,34 @@ static void xsc_test_allowed_calls(struct kunit *test)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(allowed); i++)
-		KUNIT_EXPECT_TRUE_MSG(test, xsc_call_allowed(allowed[i]),
+		KUNIT_EXPECT_TRUE_MSG(test, xsc_call_def(allowed[i]),
 				      "nr %u", allowed[i]);
 	for (i = 0; i < ARRAY_SIZE(refused); i++)
-		KUNIT_EXPECT_FALSE_MSG(test, xsc_call_allowed(refused[i]),
+		KUNIT_EXPECT_FALSE_MSG(test, xsc_call_def(refused[i]),
 				       "nr %u", refused[i]);
-	KUNIT_EXPECT_FALSE(test, xsc_call_allowed(NR_syscalls));
-	KUNIT_EXPECT_FALSE(test, xsc_call_allowed(0x40000000 | __NR_read));
-	KUNIT_EXPECT_FALSE(test, xsc_call_allowed(~0U));
+	KUNIT_EXPECT_FALSE(test, xsc_call_def(NR_syscalls));
+	KUNIT_EXPECT_FALSE(test, xsc_call_def(0x40000000 | __NR_read));
+	KUNIT_EXPECT_FALSE(test, xsc_call_def(~0U));
+}
+
+/* Polled block I/O: positional reads and writes, nothing else. */
+static void xsc_test_iopoll_calls(struct kunit *test)
+{
+	const struct xsc_call_def *def;
+	unsigned int nr, n = 0;
+
+	def = xsc_call_def(__NR_pread64);
+	KUNIT_ASSERT_NOT_NULL(test, def);
+	KUNIT_EXPECT_EQ(test, def->iopoll, XSC_IO_READ);
+	def = xsc_call_def(__NR_pwrite64);
+	KUNIT_ASSERT_NOT_NULL(test, def);
+	KUNIT_EXPECT_EQ(test, def->iopoll, XSC_IO_WRITE);
+	for (nr = 0; nr < NR_syscalls; nr++) {
+		def = xsc_call_def(nr);
+		if (def && def->iopoll != XSC_IO_NONE)
+			n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, 2);
 }
 
 static void xsc_test_layout(struct kunit *test)
@@ -104,6 +124,7 @@ static struct kunit_case xsc_test_cases[] = {
 	KUNIT_CASE(xsc_test_params_valid),
 	KUNIT_CASE(xsc_test_params_invalid),
 	KUNIT_CASE(xsc_test_allowed_calls),
+	KUNIT_CASE(xsc_test_iopoll_calls),
 	KUNIT_CASE(xsc_test_layout),
 	{}
 };

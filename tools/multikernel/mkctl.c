@@ -18,19 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/multikernel.h>
+#include "../lib/multikernel/multikernel.h"
 
-#define MK_DEV		"/dev/multikernel"
-#define MK_SYSFS	"/sys/kernel/multikernel/partitions"
 #define NOT_SUPPORTED	"partitions are not supported by this kernel " \
 			"(CONFIG_MULTIKERNEL_PARTITION)"
 
 #define MAX_CPUS	8192	/* the kernel takes a bitmap of up to a page */
-#define POLL_MS		100
 #define NO_TIMEOUT	UINT32_MAX
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -44,8 +40,10 @@ static const char usage_text[] =
 "\n"
 "Commands:\n"
 "  create --cpus LIST --mem SIZE [--console N|none] [--force]\n"
+"         [--set NAME=VALUE]...\n"
 "        Reserve CPUs and memory for a new partition and print its id.\n"
-"        --force takes the CPUs even if tasks are pinned to them.\n"
+"        --force takes the CPUs even if tasks are pinned to them; --set\n"
+"        changes one of its settings (see 'set').\n"
 "  load ID --kernel FILE [--initrd FILE] [--cmdline STRING]\n"
 "        Load a kernel (bzImage) and an initramfs into a partition.\n"
 "  start ID [--wait SECONDS]\n"
@@ -57,8 +55,12 @@ static const char usage_text[] =
 "        Give a stopped partition's CPUs and memory back to the host.\n"
 "  boot --cpus LIST --mem SIZE [--console N|none] --kernel FILE\n"
 "       [--initrd FILE] [--cmdline STRING] [--wait SECONDS]\n"
+"       [--set NAME=VALUE]...\n"
 "        Create, load and start a partition and print its id; whatever\n"
 "        was created is destroyed again if a step fails.\n"
+"  set ID NAME=VALUE\n"
+"        Change a setting of a partition that is not running, such as\n"
+"        ikc_services, the IKC channels it gets when it starts.\n"
 "  list\n"
 "        Show the partitions and the free memory of the pool.\n"
 "  status ID\n"
@@ -77,8 +79,11 @@ static const char usage_text[] =
 
 enum opt {
 	OPT_CPUS, OPT_MEM, OPT_CONSOLE, OPT_FORCE, OPT_KERNEL, OPT_INITRD,
-	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, NR_OPTS
+	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, OPT_SET, NR_OPTS
 };
+
+/* --set may be given this many times. */
+#define MAX_SETS	8
 
 #define F(opt)		(1U << (opt))
 
@@ -86,14 +91,20 @@ static const char * const opt_names[NR_OPTS] = {
 	[OPT_CPUS] = "cpus", [OPT_MEM] = "mem", [OPT_CONSOLE] = "console",
 	[OPT_FORCE] = "force", [OPT_KERNEL] = "kernel", [OPT_INITRD] = "initrd",
 	[OPT_CMDLINE] = "cmdline", [OPT_WAIT] = "wait", [OPT_TIMEOUT] = "timeout",
+	[OPT_SET] = "set",
 };
 
-/* The command line: command, partition id, state and options as given. */
+/*
+ * The command line: command, partition id, its other positional argument
+ * (a state, or NAME=VALUE), and options as given; the values of --set.
+ */
 struct args {
 	const char *cmd;
 	uint32_t id;
 	const char *state;
 	const char *opt[NR_OPTS];
+	const char *sets[MAX_SETS];
+	unsigned int nr_sets;
 };
 
 static const char * const states[] = {
@@ -150,6 +161,10 @@ static const struct {
 	{ "stop", ETIMEDOUT, "the partition did not power off in time: use --force" },
 	{ "stop", EINVAL, "the partition has not been started" },
 	{ "stop", EIO, "the partition crashed while stopping" },
+	{ "set", EINVAL, "the kernel cannot use that value" },
+	{ "set", E2BIG, "the value is too long" },
+	{ "set", ENOENT, "no such partition, or no such setting (see 'mkctl status')" },
+	{ "set", EBUSY, "the partition is running: stop it first" },
 	{ NULL, ENOENT, "no such partition (see 'mkctl list')" },
 	{ NULL, ENOTTY, NOT_SUPPORTED },
 };
@@ -275,33 +290,9 @@ static int opt_u32(const struct args *a, enum opt o, uint32_t *v)
 
 /* ---- sysfs ---- */
 
-/* Read partitions/ID/NAME, or partitions/NAME if @id < 0, minus newline. */
-static int read_attr(long long id, const char *name, char *buf, size_t size)
-{
-	char path[128];
-	ssize_t n;
-	int fd, err;
-
-	if (id < 0)
-		snprintf(path, sizeof(path), MK_SYSFS "/%s", name);
-	else
-		snprintf(path, sizeof(path), MK_SYSFS "/%lld/%s", id, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, size - 1);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return err;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static bool have_sysfs(void)
 {
-	if (access(MK_SYSFS, F_OK) == 0)
+	if (access(MKL_PARTITIONS_DIR, F_OK) == 0)
 		return true;
 	fprintf(stderr, "mkctl: %s\n", NOT_SUPPORTED);
 	return false;
@@ -315,28 +306,19 @@ static bool have_sysfs(void)
 static int wait_state(const char *cmd, uint32_t id, const char *want, uint32_t secs,
 		      bool give_up)
 {
-	struct timespec nap = { 0, POLL_MS * 1000000L };
+	long long ms = secs == NO_TIMEOUT ? MKL_WAIT_FOREVER : secs * 1000LL;
 	char state[64], reason[256];
-	bool late = false;
-	uint64_t polls;
+	bool late;
 	int err;
 
-	for (polls = 0;; polls++) {
-		err = read_attr(id, "state", state, sizeof(state));
-		if (err)
-			return report(cmd, id, err);
-		if (!strcmp(state, want))
-			return RET_OK;
-		if (give_up && (!strcmp(state, "crashed") || !strcmp(state, "stopped")))
-			break;
-		if (secs != NO_TIMEOUT && polls >= secs * 1000ULL / POLL_MS) {
-			late = true;
-			break;
-		}
-		nanosleep(&nap, NULL);
-	}
-	if (read_attr(id, "reason", reason, sizeof(reason)))
-		reason[0] = '\0';
+	err = mkl_wait_state(id, want, ms, give_up ? MKL_WAIT_GIVE_UP : 0, state,
+			     sizeof(state));
+	if (!err)
+		return RET_OK;
+	if (err != -ETIMEDOUT && err != -ECANCELED)
+		return report(cmd, id, -err);
+	late = err == -ETIMEDOUT;
+	mkl_read_attr(id, "reason", reason, sizeof(reason));
 	fprintf(stderr, "mkctl: partition %u is %s%s", id, late ? "still " : "", state);
 	if (late)
 		fprintf(stderr, " after %u seconds", secs);
@@ -348,53 +330,45 @@ static int wait_state(const char *cmd, uint32_t id, const char *want, uint32_t s
 
 static int open_dev(void)
 {
-	int fd = open(MK_DEV, O_RDWR | O_CLOEXEC);
+	int fd = mkl_open();
 
 	if (fd < 0) {
-		int err = errno;
-
-		fprintf(stderr, "mkctl: %s: %s\n", MK_DEV, strerror(err));
-		if (err == ENOENT || err == ENODEV || err == ENXIO)
+		fprintf(stderr, "mkctl: %s: %s\n", MKL_DEVICE, strerror(-fd));
+		if (fd == -ENOENT || fd == -ENODEV || fd == -ENXIO)
 			fprintf(stderr, "mkctl: %s\n", NOT_SUPPORTED);
-		else if (err == EACCES || err == EPERM)
+		else if (fd == -EACCES || fd == -EPERM)
 			fprintf(stderr, "mkctl: %s\n", hint("", EPERM));
 	}
 	return fd;
 }
 
-/* MK_IOC_START, MK_IOC_STOP or MK_IOC_DESTROY; errno or 0. */
-static int part_op(int fd, unsigned long req, uint32_t id, uint32_t flags,
-		   uint32_t timeout_ms)
-{
-	struct mk_op op = {
-		.size = sizeof(op),
-		.flags = flags,
-		.id = id,
-		.timeout_ms = timeout_ms,
-	};
-
-	return ioctl(fd, req, &op) ? errno : 0;
-}
-
-static int prep_create(const struct args *a, struct mk_create *c)
-{
-	int console = MK_CONSOLE_NONE;
+/* What create and boot ask for; the CPUs are in cpu_bits. */
+struct create_req {
+	unsigned int cpus_size;
 	uint64_t mem_bytes;
+	int console;
+	unsigned int flags;
+};
 
-	memset(c, 0, sizeof(*c));
-	c->size = sizeof(*c);
+static int prep_create(const struct args *a, struct create_req *c)
+{
+	c->console = MK_CONSOLE_NONE;
 	c->flags = a->opt[OPT_FORCE] ? MK_CREATE_FORCE : 0;
-	c->cpus_ptr = (uintptr_t)cpu_bits;
 	c->cpus_size = parse_cpulist(a->opt[OPT_CPUS], cpu_bits);
 	if (!c->cpus_size)
 		return usage_error("%s: bad CPU list '%s'", a->cmd, a->opt[OPT_CPUS]);
-	if (parse_size(a->opt[OPT_MEM], &mem_bytes))
+	if (parse_size(a->opt[OPT_MEM], &c->mem_bytes))
 		return usage_error("%s: bad memory size '%s'", a->cmd, a->opt[OPT_MEM]);
-	c->mem_bytes = mem_bytes;
-	if (a->opt[OPT_CONSOLE] && parse_console(a->opt[OPT_CONSOLE], &console))
+	if (a->opt[OPT_CONSOLE] && parse_console(a->opt[OPT_CONSOLE], &c->console))
 		return usage_error("%s: bad console '%s'", a->cmd, a->opt[OPT_CONSOLE]);
-	c->console = console;
 	return RET_OK;
+}
+
+/* Create the partition @c asks for: 0 and its id, or -errno. */
+static int do_create(int fd, const struct create_req *c, uint32_t *id)
+{
+	return mkl_create(fd, cpu_bits, c->cpus_size, c->mem_bytes, c->console,
+			  c->flags, id);
 }
 
 static int open_file(const char *path)
@@ -406,32 +380,73 @@ static int open_file(const char *path)
 	return fd;
 }
 
-static int prep_load(const struct args *a, struct mk_load *l)
-{
-	const char *cmdline = a->opt[OPT_CMDLINE] ? a->opt[OPT_CMDLINE] : "";
+/* What load and boot load: the files, opened, and the command line. */
+struct load_req {
+	int kernel_fd;
+	int initrd_fd;		/* -1: no initramfs */
+	const char *cmdline;
+};
 
-	memset(l, 0, sizeof(*l));
-	l->size = sizeof(*l);
-	l->cmdline_ptr = (uintptr_t)cmdline;
-	l->cmdline_len = strlen(cmdline) + 1;
-	l->id = a->id;
+static int prep_load(const struct args *a, struct load_req *l)
+{
+	l->cmdline = a->opt[OPT_CMDLINE] ? a->opt[OPT_CMDLINE] : "";
 	l->initrd_fd = -1;
 	l->kernel_fd = open_file(a->opt[OPT_KERNEL]);
 	if (l->kernel_fd < 0)
 		return RET_FAIL;
-	if (!a->opt[OPT_INITRD]) {
-		l->flags = MK_LOAD_NO_INITRAMFS;
+	if (!a->opt[OPT_INITRD])
 		return RET_OK;
-	}
 	l->initrd_fd = open_file(a->opt[OPT_INITRD]);
 	return l->initrd_fd < 0 ? RET_FAIL : RET_OK;
+}
+
+/* Load what @l holds into partition @id: 0 or -errno. */
+static int do_load(int fd, uint32_t id, const struct load_req *l)
+{
+	return mkl_load(fd, id, l->kernel_fd, l->initrd_fd, l->cmdline);
+}
+
+/* Write "NAME=VALUE" @set to partition @id's settings: RET_OK or RET_FAIL. */
+static int apply_set(uint32_t id, const char *set)
+{
+	const char *eq = strchr(set, '=');
+	char name[64];
+	int err;
+
+	/* A file of partitions/ID/, never a path elsewhere. */
+
+	if (!eq || eq == set || (size_t)(eq - set) >= sizeof(name) ||
+	    memchr(set, '/', eq - set)) {
+		fprintf(stderr, "mkctl: set: bad setting '%s': NAME=VALUE\n", set);
+		return RET_FAIL;
+	}
+	memcpy(name, set, eq - set);
+	name[eq - set] = '\0';
+	err = mkl_write_attr(id, name, eq + 1);
+	if (!err)
+		return RET_OK;
+	fprintf(stderr, "mkctl: set %s of partition %u: %s\n", name, id, strerror(-err));
+	if (hint("set", -err))
+		fprintf(stderr, "mkctl: %s\n", hint("set", -err));
+	return RET_FAIL;
+}
+
+static int apply_sets(const struct args *a, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_sets; i++)
+		if (apply_set(id, a->sets[i]))
+			return RET_FAIL;
+	return RET_OK;
 }
 
 /* ---- commands ---- */
 
 static int cmd_create(struct args *a)
 {
-	struct mk_create c;
+	struct create_req c;
+	uint32_t id;
 	int fd, ret;
 
 	ret = prep_create(a, &c);
@@ -440,15 +455,22 @@ static int cmd_create(struct args *a)
 	fd = open_dev();
 	if (fd < 0)
 		return RET_FAIL;
-	if (ioctl(fd, MK_IOC_CREATE, &c))
-		return report(a->cmd, -1, errno);
-	printf("%u\n", c.id);
+	ret = do_create(fd, &c, &id);
+	if (ret)
+		return report(a->cmd, -1, -ret);
+	if (apply_sets(a, id)) {
+		ret = mkl_destroy(fd, id);
+		if (ret)
+			report("destroy", id, -ret);
+		return RET_FAIL;
+	}
+	printf("%u\n", id);
 	return RET_OK;
 }
 
 static int cmd_load(struct args *a)
 {
-	struct mk_load l;
+	struct load_req l;
 	int fd, ret;
 
 	ret = prep_load(a, &l);
@@ -457,7 +479,8 @@ static int cmd_load(struct args *a)
 	fd = open_dev();
 	if (fd < 0)
 		return RET_FAIL;
-	return ioctl(fd, MK_IOC_LOAD, &l) ? report(a->cmd, a->id, errno) : RET_OK;
+	ret = do_load(fd, a->id, &l);
+	return ret ? report(a->cmd, a->id, -ret) : RET_OK;
 }
 
 /* Open the device and start, stop or destroy partition a->id. */
@@ -467,15 +490,15 @@ static int do_op(const struct args *a, unsigned long req, uint32_t flags, uint32
 
 	if (fd < 0)
 		return RET_FAIL;
-	err = part_op(fd, req, a->id, flags, timeout_ms);
-	return err ? report(a->cmd, a->id, err) : RET_OK;
+	err = mkl_op(fd, req, a->id, flags, timeout_ms);
+	return err ? report(a->cmd, a->id, -err) : RET_OK;
 }
 
 static void print_running(uint32_t id)
 {
 	char boot_us[32];
 
-	if (read_attr(id, "boot_us", boot_us, sizeof(boot_us)))
+	if (mkl_read_attr(id, "boot_us", boot_us, sizeof(boot_us)) < 0)
 		snprintf(boot_us, sizeof(boot_us), "?");
 	printf("partition %u running (boot %s us)\n", id, boot_us);
 }
@@ -515,11 +538,18 @@ static int cmd_destroy(struct args *a)
 	return do_op(a, MK_IOC_DESTROY, 0, 0);
 }
 
+static int cmd_set(struct args *a)
+{
+	if (!have_sysfs())
+		return RET_FAIL;
+	return apply_set(a->id, a->state);
+}
+
 static int cmd_boot(struct args *a)
 {
-	struct mk_create c;
-	struct mk_load l;
-	uint32_t secs = 0;
+	struct create_req c;
+	struct load_req l;
+	uint32_t secs = 0, id;
 	int fd, err, ret;
 
 	ret = prep_create(a, &c);
@@ -534,30 +564,33 @@ static int cmd_boot(struct args *a)
 	if (fd < 0)
 		return RET_FAIL;
 
-	if (ioctl(fd, MK_IOC_CREATE, &c))
-		return report("create", -1, errno);
-	l.id = c.id;
-	if (ioctl(fd, MK_IOC_LOAD, &l)) {
-		report("load", c.id, errno);
+	err = do_create(fd, &c, &id);
+	if (err)
+		return report("create", -1, -err);
+	if (apply_sets(a, id))
 		goto destroy;
-	}
-	err = part_op(fd, MK_IOC_START, c.id, 0, 0);
+	err = do_load(fd, id, &l);
 	if (err) {
-		report("start", c.id, err);
+		report("load", id, -err);
 		goto destroy;
 	}
-	if (a->opt[OPT_WAIT] && wait_state("start", c.id, "running", secs, true))
+	err = mkl_start(fd, id);
+	if (err) {
+		report("start", id, -err);
+		goto destroy;
+	}
+	if (a->opt[OPT_WAIT] && wait_state("start", id, "running", secs, true))
 		goto stop;
-	printf("%u\n", c.id);
+	printf("%u\n", id);
 	return RET_OK;
 
 stop:
 	/* It may have crashed or stopped by itself: no error to report. */
-	part_op(fd, MK_IOC_STOP, c.id, MK_STOP_FORCE, 0);
+	mkl_stop(fd, id, MK_STOP_FORCE, 0);
 destroy:
-	err = part_op(fd, MK_IOC_DESTROY, c.id, 0, 0);
+	err = mkl_destroy(fd, id);
 	if (err)
-		report("destroy", c.id, err);
+		report("destroy", id, -err);
 	return RET_FAIL;
 }
 
@@ -571,47 +604,45 @@ static int cmp_u32(const void *a, const void *b)
 /* Read a partition's file for "list", "?" if that fails. */
 static const char *attr_or_what(uint32_t id, const char *name, char *buf, size_t size)
 {
-	if (read_attr(id, name, buf, size))
+	if (mkl_read_attr(id, name, buf, size) < 0)
 		snprintf(buf, size, "?");
 	return buf;
 }
 
 static int cmd_list(struct args *a)
 {
-	char state[64], cpus[256], mem[32], console[32], heartbeat[32], pool[128];
+	char state[64], cpus[256], mem[32], console[32], heartbeat[32];
 	unsigned long long base, total, avail;
 	uint32_t *ids = NULL;
-	size_t i, nr_ids = 0;
-	struct dirent *de;
-	DIR *dir;
+	int i, nr_ids, max = 0;
 
 	(void)a;
 	if (!have_sysfs())
 		return RET_FAIL;
-	dir = opendir(MK_SYSFS);
-	if (!dir) {
-		fprintf(stderr, "mkctl: %s: %s\n", MK_SYSFS, strerror(errno));
-		return RET_FAIL;
-	}
-	while ((de = readdir(dir))) {
-		ids = realloc(ids, (nr_ids + 1) * sizeof(*ids));
+	/* Until the array holds them all: partitions come and go meanwhile. */
+	while ((nr_ids = mkl_list(ids, max)) > max) {
+		max = nr_ids;
+		ids = realloc(ids, max * sizeof(*ids));
 		if (!ids) {
 			fputs("mkctl: out of memory\n", stderr);
 			return RET_FAIL;
 		}
-		if (!parse_u32(de->d_name, &ids[nr_ids]))
-			nr_ids++;
 	}
-	closedir(dir);
-	qsort(ids, nr_ids, sizeof(*ids), cmp_u32);
+	if (nr_ids < 0) {
+		fprintf(stderr, "mkctl: %s: %s\n", MKL_PARTITIONS_DIR, strerror(-nr_ids));
+		free(ids);
+		return RET_FAIL;
+	}
+	if (nr_ids)
+		qsort(ids, nr_ids, sizeof(*ids), cmp_u32);
 
 	printf("%-4s %-9s %-16s %8s %-8s %s\n",
 	       "ID", "STATE", "CPUS", "MEM(MiB)", "CONSOLE", "HEARTBEAT");
 	for (i = 0; i < nr_ids; i++) {
 		/* Skip those destroyed since the directory was read. */
-		if (read_attr(ids[i], "state", state, sizeof(state)))
+		if (mkl_read_attr(ids[i], "state", state, sizeof(state)) < 0)
 			continue;
-		if (read_attr(ids[i], "mem_bytes", mem, sizeof(mem)))
+		if (mkl_read_attr(ids[i], "mem_bytes", mem, sizeof(mem)) < 0)
 			snprintf(mem, sizeof(mem), "0");
 		printf("%-4u %-9s %-16s %8llu %-8s %s\n", ids[i], state,
 		       attr_or_what(ids[i], "cpus", cpus, sizeof(cpus)),
@@ -621,14 +652,43 @@ static int cmd_list(struct args *a)
 	}
 	free(ids);
 
-	if (read_attr(-1, "pool", pool, sizeof(pool)) ||
-	    sscanf(pool, "%llx %llu %llu", &base, &total, &avail) != 3)
+	if (mkl_read_pool(&base, &total, &avail))
 		puts("pool: unknown");
 	else if (!total)
 		puts("pool: none (boot the host with multikernel_mem=SIZE[@ADDR])");
 	else
 		printf("pool: %llu MiB, %llu MiB free\n", total >> 20, avail >> 20);
 	return RET_OK;
+}
+
+static bool is_attr(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		if (!strcmp(name, attrs[i]))
+			return true;
+	return false;
+}
+
+/* The other files of partitions/ID/: settings that subsystems added. */
+static void print_settings(uint32_t id)
+{
+	char path[128], value[4096];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), MKL_PARTITIONS_DIR "/%u", id);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.' || is_attr(d->d_name) ||
+		    mkl_read_attr(id, d->d_name, value, sizeof(value)) < 0)
+			continue;
+		printf("%s: %s\n", d->d_name, value);
+	}
+	closedir(dir);
 }
 
 static int cmd_status(struct args *a)
@@ -640,12 +700,13 @@ static int cmd_status(struct args *a)
 	if (!have_sysfs())
 		return RET_FAIL;
 	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
-		err = read_attr(a->id, attrs[i], value, sizeof(value));
+		err = mkl_read_attr(a->id, attrs[i], value, sizeof(value));
 		/* No state: no partition. */
-		if (err && !i)
-			return report(a->cmd, a->id, err);
-		printf("%s: %s\n", attrs[i], err ? strerror(err) : value);
+		if (err < 0 && !i)
+			return report(a->cmd, a->id, -err);
+		printf("%s: %s\n", attrs[i], err < 0 ? strerror(-err) : value);
 	}
+	print_settings(a->id);
 	return RET_OK;
 }
 
@@ -675,14 +736,17 @@ static const struct command_desc {
 	unsigned int opts;	/* options it takes */
 	unsigned int needs;	/* options it must have */
 } commands[] = {
-	{ "create", cmd_create, 0, F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_FORCE),
+	{ "create", cmd_create, 0,
+	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_FORCE) | F(OPT_SET),
 	  F(OPT_CPUS) | F(OPT_MEM) },
 	{ "load", cmd_load, 1, F(OPT_KERNEL) | F(OPT_INITRD) | F(OPT_CMDLINE), F(OPT_KERNEL) },
 	{ "start", cmd_start, 1, F(OPT_WAIT), 0 },
 	{ "stop", cmd_stop, 1, F(OPT_FORCE) | F(OPT_TIMEOUT), 0 },
 	{ "destroy", cmd_destroy, 1, 0, 0 },
 	{ "boot", cmd_boot, 0, F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_KERNEL) |
-	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT), F(OPT_CPUS) | F(OPT_MEM) | F(OPT_KERNEL) },
+	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT) | F(OPT_SET),
+	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_KERNEL) },
+	{ "set", cmd_set, 2, 0, 0 },
 	{ "list", cmd_list, 0, 0, 0 },
 	{ "status", cmd_status, 1, 0, 0 },
 	{ "wait", cmd_wait, 2, F(OPT_TIMEOUT), 0 },
@@ -730,10 +794,17 @@ static int parse_args(const struct command_desc *c, int argc, char **argv, struc
 			val = argv[++i];
 		else
 			return usage_error("%s: --%s needs a value", c->name, opt_names[o]);
+		if (o == OPT_SET) {
+			if (a->nr_sets == MAX_SETS)
+				return usage_error("%s: at most %d --set", c->name, MAX_SETS);
+			a->sets[a->nr_sets++] = val;
+		}
 		a->opt[o] = val;
 	}
 	if (nr_pos < c->nr_pos)
-		return usage_error("%s: missing %s", c->name, nr_pos ? "state" : "partition id");
+		return usage_error("%s: missing %s", c->name,
+				   !nr_pos ? "partition id" : c->run == cmd_set ?
+				   "NAME=VALUE" : "state");
 	for (o = 0; o < NR_OPTS; o++)
 		if ((c->needs & F(o)) && !a->opt[o])
 			return usage_error("%s: --%s is required", c->name, opt_names[o]);

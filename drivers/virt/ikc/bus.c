@@ -22,11 +22,6 @@
 struct workqueue_struct *ikc_wq;
 static DEFINE_IDA(ikc_peer_ida);
 
-static const char * const ikc_service_names[] = {
-	[IKC_SVC_ECHO] = "echo",
-	[IKC_SVC_VIRTIO] = "virtio",
-};
-
 static void ikc_device_release(struct device *dev)
 {
 	struct ikc_device *idev = to_ikc_device(dev);
@@ -42,7 +37,7 @@ static ssize_t service_show(struct device *dev, struct device_attribute *attr,
 {
 	struct ikc_device *idev = to_ikc_device(dev);
 
-	return sysfs_emit(buf, "%s\n", ikc_service_names[idev->service]);
+	return sysfs_emit(buf, "%s\n", ikc_service_get(idev->service)->name);
 }
 static DEVICE_ATTR_RO(service);
 
@@ -344,7 +339,7 @@ static void ikc_peer_add_devices(struct ikc_peer *peer)
 		flags = READ_ONCE(d->flags);
 		if (!svc)
 			continue;
-		if (svc > IKC_SVC_MAX || flags & ~IKC_SLOT_OFFERED_BY_PEER ||
+		if (!ikc_service_get(svc) || flags & ~IKC_SLOT_OFFERED_BY_PEER ||
 		    READ_ONCE(d->reserved)) {
 			atomic64_inc(&peer->errors);
 			dev_warn(&peer->dev, "slot %u: unknown service %u, flags %#x\n",

@@ -156,6 +156,21 @@ extern struct workqueue_struct *ikc_wq;
 void ikc_area_init(struct ikc_area_hdr *area, const struct ikc_slot_desc *slots,
 		   unsigned int nr_slots);
 int ikc_area_check(struct ikc_area_hdr *area, size_t size);
+
+/**
+ * struct ikc_service - a service, from IKC_SERVICES in <linux/ikc.h>
+ * @name: in sysfs and in lists of services
+ * @has_arg: its slots carry an argument
+ */
+struct ikc_service {
+	const char *name;
+	bool has_arg;
+};
+
+/* services.c */
+extern const struct ikc_service ikc_services[IKC_SVC_NR];
+const struct ikc_service *ikc_service_get(u32 nr);
+const struct ikc_service *ikc_service_by_name(const char *name);
 int ikc_parse_slots(const char *list, struct ikc_slot_desc *slots);
 
 /* bus.c */

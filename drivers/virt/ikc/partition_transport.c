@@ -6,7 +6,8 @@
  * are IPIs on MULTIKERNEL_IKC_VECTOR.
  *
  * Host: when a partition starts, lay out its area with the services of
- * the partition_services parameter and add a peer; when it stops or
+ * its ikc_services setting (a new partition's comes from the
+ * partition_services parameter) and add a peer; when it stops or
  * crashes, remove the peer before its memory can be reused.  Doorbells go
  * only to the partition's own CPUs, whatever APIC id the partition wrote.
  *
@@ -60,11 +61,48 @@ struct ikc_part {
 static LIST_HEAD(ikc_parts);
 static DEFINE_MUTEX(ikc_parts_lock);
 
-/* Host: what each partition is offered, see Documentation/driver-api/ikc.rst */
-static char *ikc_services = "echo@part*4 echo virtio:3";
-module_param_named(partition_services, ikc_services, charp, 0644);
+/* Host: what a new partition is offered, see Documentation/driver-api/ikc.rst */
+static char *ikc_default_services = "echo@part*4 echo virtio:3";
+module_param_named(partition_services, ikc_default_services, charp, 0644);
 MODULE_PARM_DESC(partition_services,
 		 "Slots of a new partition: echo, virtio:ID; @part: the partition offers it; *N repeats");
+
+/* An empty list: no IKC for the partition. */
+static bool ikc_services_empty(const char *list)
+{
+	return !list[strspn(list, " ,\t\n")];
+}
+
+/* A list written to a partition's ikc_services file. */
+static int ikc_services_check(const char *list)
+{
+	struct ikc_slot_desc *slots;
+	int nr;
+
+	if (ikc_services_empty(list))
+		return 0;
+	slots = kcalloc(IKC_MAX_SLOTS, sizeof(*slots), GFP_KERNEL);
+	if (!slots)
+		return -ENOMEM;
+	nr = ikc_parse_slots(list, slots);
+	kfree(slots);
+	return nr < 0 ? nr : 0;
+}
+
+static void ikc_services_init(char *buf)
+{
+	/* A writer of the parameter frees the old string. */
+	kernel_param_lock(THIS_MODULE);
+	strscpy(buf, ikc_default_services, MK_SETTING_MAX);
+	kernel_param_unlock(THIS_MODULE);
+}
+
+/* /sys/kernel/multikernel/partitions/<id>/ikc_services */
+static const struct mk_setting ikc_services_setting = {
+	.name = "ikc_services",
+	.check = ikc_services_check,
+	.init = ikc_services_init,
+};
 
 static void ikc_part_doorbells(void)
 {
@@ -142,6 +180,7 @@ static const struct ikc_transport_ops ikc_host_ops = {
 
 static void ikc_host_add(const struct mk_partition_info *info)
 {
+	const char *list = multikernel_setting(info, &ikc_services_setting);
 	struct ikc_slot_desc slots[IKC_MAX_SLOTS];
 	struct ikc_area_hdr *area;
 	struct ikc_part *part;
@@ -149,20 +188,15 @@ static void ikc_host_add(const struct mk_partition_info *info)
 	unsigned int cpu;
 	int nr;
 
-	if (info->ikc_size < IKC_AREA_SIZE)
+	if (info->ikc_size < IKC_AREA_SIZE || ikc_services_empty(list))
 		return;
-	/* A writer of the parameter frees the old string. */
-	kernel_param_lock(THIS_MODULE);
-	/* An empty list: no IKC for this partition. */
-	nr = 0;
-	if (ikc_services[strspn(ikc_services, " ,\t\n")])
-		nr = ikc_parse_slots(ikc_services, slots);
-	if (nr < 0)
-		pr_warn("partition %u: partition_services: cannot use \"%s\": %d\n",
-			info->id, ikc_services, nr);
-	kernel_param_unlock(THIS_MODULE);
-	if (nr <= 0)
+	/* Checked when written, but the parameter it came from was not. */
+	nr = ikc_parse_slots(list, slots);
+	if (nr < 0) {
+		pr_warn("partition %u: ikc_services: cannot use \"%s\": %d\n",
+			info->id, list, nr);
 		return;
+	}
 	part = kzalloc(sizeof(*part), GFP_KERNEL);
 	if (!part)
 		return;
@@ -298,11 +332,15 @@ static int __init ikc_partition_init(void)
 {
 	phys_addr_t pa;
 	size_t size;
+	int ret;
 
 	multikernel_set_ikc_handler(ikc_part_doorbells);
 	pa = multikernel_ikc_area(&size);
 	if (pa)
 		return ikc_guest_init(pa, size);
+	ret = multikernel_register_setting(&ikc_services_setting);
+	if (ret)
+		return ret;
 	return multikernel_register_notifier(&ikc_host_nb);
 }
 device_initcall(ikc_partition_init);

@@ -5,8 +5,9 @@
  * sides, round trips with checked contents run across the kernels (one
  * long run, every payload size, several channels at once), what
  * the partition may not touch is refused, corrupted indices are refused,
- * and a partition stopped in the middle of traffic ends the runs at once
- * and leaves nothing behind.
+ * a partition stopped in the middle of traffic ends the runs at once
+ * and leaves nothing behind, and a partition's own list of services
+ * (ikc_services) is checked and decides its channels.
  *
  * IKC_TEST_ROUND_TRIPS sets the length of the long run (default 100000
  * round trips, 200000 messages; 500000 for a soak of a million).
@@ -300,6 +301,112 @@ TEST_F_TIMEOUT(part, stopped_mid_traffic, 300)
 	EXPECT_LT(ikc_now_ms() - t, 10000);
 	/* The peer and its channels are gone with the partition. */
 	EXPECT_EQ(-ENOENT, ikc_find_peer("partition", self->id, chan, sizeof(chan)));
+}
+
+/* The output of a command, without its final newline: 0 or -1. */
+static int run_line(const char *cmd, char *line, size_t size)
+{
+	FILE *f = popen(cmd, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = !!fgets(line, size, f);
+	if (pclose(f) || !ok)
+		return -1;
+	line[strcspn(line, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * A partition's own list of IKC services: it starts as the parameter
+ * says, refuses lists that do not parse and changes while the partition
+ * is live, and the partition gets exactly the channels it lists.
+ */
+FIXTURE(setting) {
+	int id;
+};
+
+FIXTURE_SETUP(setting)
+{
+	char line[32];
+
+	self->id = -1;
+	if (access(IKC_BUS, F_OK) || access(PART_KERNEL, R_OK) ||
+	    access("/dev/multikernel", R_OK))
+		SKIP(return, "no IKC bus, partition kernel or /dev/multikernel");
+	ASSERT_EQ(0, run_line("mkctl create --cpus 2-3 --mem 128M --console none",
+			      line, sizeof(line)));
+	self->id = atoi(line);
+}
+
+FIXTURE_TEARDOWN(setting)
+{
+	if (self->id < 0)
+		return;
+	mkctl("mkctl stop %d --force >/dev/null 2>&1", self->id);
+	EXPECT_EQ(0, mkctl("mkctl destroy %d", self->id));
+}
+
+TEST_F_TIMEOUT(setting, ikc_services, 300)
+{
+	static const char * const bad[] = {
+		"bogus", "virtio", "echo:3", "echo@host", "echo*0", "echo*17",
+		"echo*9 echo*8",
+	};
+	char path[128], param[256], buf[256], cmd[512], peer[32], chan[48];
+	char *longlist;
+	int id = self->id;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/sys/kernel/multikernel/partitions/%d/ikc_services", id);
+	ASSERT_LE(0, mk_read_text("/sys/module/ikc/parameters/partition_services",
+				  param, sizeof(param)));
+	ASSERT_LE(0, mk_read_text(path, buf, sizeof(buf)));
+	EXPECT_STREQ(param, buf);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int ret = mk_write_text(path, bad[i]);
+
+		EXPECT_TRUE(ret == -EINVAL || ret == -E2BIG) TH_LOG("\"%s\": %d", bad[i], ret);
+	}
+	longlist = malloc(2000);
+	ASSERT_NE(NULL, longlist);
+	memset(longlist, ' ', 1999);
+	longlist[1999] = '\0';
+	EXPECT_EQ(-E2BIG, mk_write_text(path, longlist));
+	free(longlist);
+	ASSERT_LE(0, mk_read_text(path, buf, sizeof(buf)));
+	EXPECT_STREQ(param, buf) TH_LOG("a refused list changed the setting");
+
+	/* mkctl set writes the same file and reports what is refused. */
+	snprintf(cmd, sizeof(cmd), "mkctl set %d ikc_services=bogus 2>/dev/null", id);
+	EXPECT_EQ(1, WEXITSTATUS(system(cmd)));
+	snprintf(cmd, sizeof(cmd), "mkctl set %d 'ikc_services=echo@part*2 echo'", id);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_LE(0, mk_read_text(path, buf, sizeof(buf)));
+	EXPECT_STREQ("echo@part*2 echo", buf);
+	snprintf(cmd, sizeof(cmd), "mkctl load %d --kernel %s --initrd %s --cmdline '%s'",
+		 id, PART_KERNEL, PART_INITRD, PART_CMDLINE);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, mkctl("mkctl start %d --wait 300", id));
+	ASSERT_EQ(-EBUSY, mk_write_text(path, "echo"));
+
+	ASSERT_EQ(0, ikc_find_peer("partition", id, peer, sizeof(peer)));
+	EXPECT_TRUE(ikc_wait_attr(peer, "state", "up", 60000));
+	EXPECT_EQ(3, nr_channels(peer));
+	/* The partition serves slots 0-1 ("@part"), the host slot 2. */
+	ikc_chan(chan, sizeof(chan), peer, 2);
+	ASSERT_GT(ikc_dev_read(chan, "role", buf, sizeof(buf)), 0);
+	EXPECT_STREQ("server", buf);
+	ikc_chan(chan, sizeof(chan), peer, 1);
+	ASSERT_GT(ikc_dev_read(chan, "role", buf, sizeof(buf)), 0);
+	EXPECT_STREQ("client", buf);
+	EXPECT_EQ(0, ikc_pingpong(chan, "10 100"));
+
+	EXPECT_EQ(0, mkctl("mkctl stop %d --force", id));
+	/* Stopped: it may be changed again, and an empty list is allowed. */
+	EXPECT_EQ(0, mk_write_text(path, "\n"));
 }
 
 TEST_HARNESS_MAIN

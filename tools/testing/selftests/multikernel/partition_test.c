@@ -15,7 +15,6 @@
  * until asked to power off) or "panic" (panic at once).
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +30,6 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/multikernel.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -39,13 +37,12 @@
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+#include "../../../lib/multikernel/multikernel.h"
 #include "meminfo.h"
 #include "sysfs_util.h"
 
-#define MK_DEV		"/dev/multikernel"
 #define MK_SYSFS	"/sys/kernel/multikernel"
-#define PARTS_DIR	MK_SYSFS "/partitions"
-#define POOL_FILE	PARTS_DIR "/pool"
+#define POOL_FILE	MKL_PARTITIONS_DIR "/pool"
 #define PART_KERNEL	"/boot/partition-bzImage"
 #define PART_INITRD	"/boot/partition-initramfs.cpio.gz"
 
@@ -59,7 +56,6 @@
 #define BOOT_MS		180000
 #define CRASH_MS	180000
 #define STOP_MS		60000
-#define POLL_US		100000
 /* Where forced stops land: within about one boot under emulation. */
 #define BOOT_SPREAD_MS	12000
 #define CYCLES		20
@@ -225,20 +221,12 @@ static void log_meminfo(int cycle)
 
 /* ---- sysfs ---- */
 
-static int read_attr(__u32 id, const char *attr, char *buf, size_t size)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), PARTS_DIR "/%u/%s", id, attr);
-	return mk_read_text(path, buf, size);
-}
-
 static int read_attr_u64(__u32 id, const char *attr, unsigned long long *v)
 {
 	char buf[32], *end;
 	int n;
 
-	n = read_attr(id, attr, buf, sizeof(buf));
+	n = mkl_read_attr(id, attr, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	errno = 0;
@@ -246,26 +234,11 @@ static int read_attr_u64(__u32 id, const char *attr, unsigned long long *v)
 	return errno || end == buf || *end ? -EINVAL : 0;
 }
 
-/* The pool, "0xBASE TOTAL FREE": 0 or -errno. */
-static int read_pool(unsigned long long *base, unsigned long long *total,
-		     unsigned long long *avail)
-{
-	char buf[128];
-	int n;
-
-	n = mk_read_text(POOL_FILE, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	if (sscanf(buf, "%llx %llu %llu", base, total, avail) != 3)
-		return -EINVAL;
-	return 0;
-}
-
 static unsigned long long pool_free(void)
 {
 	unsigned long long base, total, avail;
 
-	if (read_pool(&base, &total, &avail))
+	if (mkl_read_pool(&base, &total, &avail))
 		return 0;
 	return avail;
 }
@@ -274,7 +247,7 @@ static unsigned long long pool_total(void)
 {
 	unsigned long long base, total, avail;
 
-	if (read_pool(&base, &total, &avail))
+	if (mkl_read_pool(&base, &total, &avail))
 		return 0;
 	return total;
 }
@@ -292,108 +265,13 @@ static int cpu_online(int cpu)
 	return !strcmp(buf, "1");
 }
 
-static bool is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
-/* The ids in /sys/kernel/multikernel/partitions/: how many (up to @max in @ids), or -errno. */
-static int list_partitions(__u32 *ids, int max)
-{
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
-
-	d = opendir(PARTS_DIR);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (!is_number(de->d_name))
-			continue;
-		if (n < max)
-			ids[n] = strtoul(de->d_name, NULL, 10);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /* ---- /dev/multikernel ---- */
-
-static int mk_ioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
-
-static struct mk_create create_args(const __u64 *mask, __u32 mask_size,
-				    __u64 mem, int console)
-{
-	struct mk_create c;
-
-	memset(&c, 0, sizeof(c));
-	c.size = sizeof(c);
-	c.mem_bytes = mem;
-	c.cpus_ptr = (uintptr_t)mask;
-	c.cpus_size = mask_size;
-	c.console = console;
-	return c;
-}
 
 /* A partition on the CPUs of @cpus (below 64): 0 and its id, or -errno. */
 static int part_create(int fd, __u64 cpus, __u64 mem, int console,
 		       __u32 flags, __u32 *id)
 {
-	struct mk_create c = create_args(&cpus, sizeof(cpus), mem, console);
-	int ret;
-
-	c.flags = flags;
-	ret = mk_ioctl(fd, MK_IOC_CREATE, &c);
-	if (!ret)
-		*id = c.id;
-	return ret;
-}
-
-static struct mk_op op_args(__u32 id, __u32 flags, __u32 timeout_ms)
-{
-	struct mk_op op;
-
-	memset(&op, 0, sizeof(op));
-	op.size = sizeof(op);
-	op.id = id;
-	op.flags = flags;
-	op.timeout_ms = timeout_ms;
-	return op;
-}
-
-/* MK_IOC_START, MK_IOC_STOP or MK_IOC_DESTROY: 0 or -errno. */
-static int part_op(int fd, unsigned long cmd, __u32 id, __u32 flags,
-		   __u32 timeout_ms)
-{
-	struct mk_op op = op_args(id, flags, timeout_ms);
-
-	return mk_ioctl(fd, cmd, &op);
-}
-
-static struct mk_load load_args(__u32 id, int kernel_fd, int initrd_fd,
-				const char *cmdline)
-{
-	struct mk_load l;
-
-	memset(&l, 0, sizeof(l));
-	l.size = sizeof(l);
-	l.id = id;
-	l.kernel_fd = kernel_fd;
-	l.initrd_fd = initrd_fd;
-	if (initrd_fd < 0)
-		l.flags = MK_LOAD_NO_INITRAMFS;
-	l.cmdline_len = strlen(cmdline) + 1;
-	l.cmdline_ptr = (uintptr_t)cmdline;
-	return l;
+	return mkl_create(fd, &cpus, sizeof(cpus), mem, console, flags, id);
 }
 
 /* Load @kernel and @initrd (NULL: none) into partition @id: 0 or -errno. */
@@ -401,7 +279,6 @@ static int part_load(int fd, __u32 id, const char *kernel, const char *initrd,
 		     const char *cmdline)
 {
 	int kfd, ifd = -1, ret;
-	struct mk_load l;
 
 	kfd = open(kernel, O_RDONLY);
 	if (kfd < 0)
@@ -414,8 +291,7 @@ static int part_load(int fd, __u32 id, const char *kernel, const char *initrd,
 			return ret;
 		}
 	}
-	l = load_args(id, kfd, ifd, cmdline);
-	ret = mk_ioctl(fd, MK_IOC_LOAD, &l);
+	ret = mkl_load(fd, id, kfd, ifd, cmdline);
 	close(kfd);
 	if (ifd >= 0)
 		close(ifd);
@@ -438,10 +314,10 @@ static int remove_all(int fd)
 	__u32 ids[64];
 	int i, n;
 
-	n = list_partitions(ids, 64);
+	n = mkl_list(ids, 64);
 	for (i = 0; i < n && i < 64; i++) {
-		part_op(fd, MK_IOC_STOP, ids[i], MK_STOP_FORCE, 0);
-		part_op(fd, MK_IOC_DESTROY, ids[i], 0, 0);
+		mkl_stop(fd, ids[i], MK_STOP_FORCE, 0);
+		mkl_destroy(fd, ids[i]);
 	}
 	return n < 0 ? 0 : n;
 }
@@ -457,7 +333,7 @@ struct snapshot {
 static void take_snapshot(struct snapshot *s)
 {
 	s->free = pool_free();
-	s->parts = list_partitions(NULL, 0);
+	s->parts = mkl_list(NULL, 0);
 	s->online[0] = cpu_online(2);
 	s->online[1] = cpu_online(3);
 }
@@ -502,16 +378,16 @@ static void expect_nothing_changed(struct __test_metadata *_metadata)
 			       n < 0 ? errname(n) : "offline");
 		}
 	}
-	n = read_pool(&base, &total, &avail);
+	n = mkl_read_pool(&base, &total, &avail);
 	EXPECT_EQ(0, n) TH_LOG("%s: %s", POOL_FILE, errname(n));
 	EXPECT_EQ(total, avail) {
 		TH_LOG("pool: %llu of %llu bytes free: memory not given back",
 		       avail, total);
 	}
-	n = list_partitions(ids, 8);
+	n = mkl_list(ids, 8);
 	EXPECT_EQ(0, n) {
 		for (i = 0; i < n && i < 8; i++)
-			TH_LOG("partition %u left in %s", ids[i], PARTS_DIR);
+			TH_LOG("partition %u left in %s", ids[i], MKL_PARTITIONS_DIR);
 	}
 }
 
@@ -521,7 +397,7 @@ static void expect_state(struct __test_metadata *_metadata, __u32 id,
 	char state[32];
 	int n;
 
-	n = read_attr(id, "state", state, sizeof(state));
+	n = mkl_read_attr(id, "state", state, sizeof(state));
 	EXPECT_EQ(0, strcmp(state, want)) {
 		TH_LOG("partition %u %s: state '%s' (%s), want '%s'", id, when,
 		       state, n < 0 ? errname(n) : "read", want);
@@ -540,21 +416,15 @@ static long long wait_state(struct __test_metadata *_metadata, __u32 id,
 	char state[32], reason[160];
 	int n;
 
-	for (;;) {
-		n = read_attr(id, "state", state, sizeof(state));
-		t = now_ms() - start;
-		if (n < 0) {
-			TH_LOG("partition %u: state: %s", id, errname(n));
-			return -1;
-		}
-		if (!strcmp(state, want))
-			return t;
-		if (!strcmp(state, "stopped") || !strcmp(state, "crashed") ||
-		    t > ms)
-			break;
-		usleep(POLL_US);
+	n = mkl_wait_state(id, want, ms, MKL_WAIT_GIVE_UP, state, sizeof(state));
+	t = now_ms() - start;
+	if (!n)
+		return t;
+	if (n != -ETIMEDOUT && n != -ECANCELED) {
+		TH_LOG("partition %u: state: %s", id, errname(n));
+		return -1;
 	}
-	read_attr(id, "reason", reason, sizeof(reason));
+	mkl_read_attr(id, "reason", reason, sizeof(reason));
 	TH_LOG("partition %u: '%s' after %lld ms, not '%s' (reason: '%s')", id,
 	       state, t, want, reason);
 	return -1;
@@ -706,15 +576,15 @@ FIXTURE_SETUP(part)
 	self->helper = 0;
 	if (geteuid())
 		SKIP(return, "needs root");
-	if (access(MK_DEV, F_OK))
-		SKIP(return, "no %s (CONFIG_MULTIKERNEL_PARTITION=n?)", MK_DEV);
-	if (read_pool(&base, &total, &avail) || !total)
+	if (access(MKL_DEVICE, F_OK))
+		SKIP(return, "no %s (CONFIG_MULTIKERNEL_PARTITION=n?)", MKL_DEVICE);
+	if (mkl_read_pool(&base, &total, &avail) || !total)
 		SKIP(return, "no partition pool: boot with multikernel_mem=384M@0x40000000");
 	if (cpu_online(2) < 0 || cpu_online(3) < 0)
 		SKIP(return, "needs CPUs 2 and 3 (and 0 and 1 for the host)");
 
-	self->fd = open(MK_DEV, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", MK_DEV, strerror(errno));
+	self->fd = mkl_open();
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", MKL_DEVICE, strerror(-self->fd));
 	n = remove_all(self->fd);
 	if (n)
 		TH_LOG("removed %d partitions an earlier test left behind", n);
@@ -772,14 +642,16 @@ TEST_F_TIMEOUT(part, device_and_pool, 30)
 	char buf[16];
 	int n;
 
-	ASSERT_EQ(0, stat(MK_DEV, &st)) TH_LOG("%s: %s", MK_DEV, strerror(errno));
+	ASSERT_EQ(0, stat(MKL_DEVICE, &st)) TH_LOG("%s: %s", MKL_DEVICE, strerror(errno));
 	EXPECT_TRUE(S_ISCHR(st.st_mode)) {
-		TH_LOG("%s is not a character device (mode %o)", MK_DEV, st.st_mode);
+		TH_LOG("%s is not a character device (mode %o)", MKL_DEVICE, st.st_mode);
 	}
-	EXPECT_EQ(0600U, st.st_mode & 07777) TH_LOG("%s has mode %o", MK_DEV, st.st_mode & 07777);
-	EXPECT_EQ(0U, st.st_uid) TH_LOG("%s belongs to uid %u", MK_DEV, st.st_uid);
+	EXPECT_EQ(0600U, st.st_mode & 07777) {
+		TH_LOG("%s has mode %o", MKL_DEVICE, st.st_mode & 07777);
+	}
+	EXPECT_EQ(0U, st.st_uid) TH_LOG("%s belongs to uid %u", MKL_DEVICE, st.st_uid);
 
-	n = read_pool(&base, &total, &avail);
+	n = mkl_read_pool(&base, &total, &avail);
 	ASSERT_EQ(0, n) TH_LOG("%s: %s", POOL_FILE, errname(n));
 	ksft_print_msg("pool: %llu MiB at %#llx, %llu MiB free\n", total / MIB,
 		       base, avail / MIB);
@@ -803,13 +675,13 @@ static void create_fails(struct __test_metadata *_metadata, int fd, void *arg,
 	int ret;
 
 	take_snapshot(&before);
-	ret = mk_ioctl(fd, MK_IOC_CREATE, arg);
+	ret = mkl_ioctl(fd, MK_IOC_CREATE, arg);
 	EXPECT_EQ(-err, ret) {
 		TH_LOG("create with %s: %s, want %s", what, errname(ret),
 		       errname(-err));
 	}
 	if (!ret)
-		part_op(fd, MK_IOC_DESTROY, ((struct mk_create *)arg)->id, 0, 0);
+		mkl_destroy(fd, ((struct mk_create *)arg)->id);
 	else
 		expect_unchanged(_metadata, &before, what);
 }
@@ -824,8 +696,6 @@ static bool as_nobody(int fd, bool keep_fd, int *res)
 {
 	int *shared, ok;
 	__u64 cpus = CPUS_2_3;
-	struct mk_create c;
-	struct mk_op op;
 	pid_t pid;
 
 	shared = mmap(NULL, 2 * sizeof(int), PROT_READ | PROT_WRITE,
@@ -840,14 +710,12 @@ static bool as_nobody(int fd, bool keep_fd, int *res)
 		    setresuid(NOBODY, NOBODY, NOBODY))
 			_exit(1);
 		if (!keep_fd) {
-			fd = open(MK_DEV, O_RDWR);
-			shared[0] = fd < 0 ? errno : 0;
+			fd = mkl_open();
+			shared[0] = fd < 0 ? -fd : 0;
 			_exit(0);
 		}
-		c = create_args(&cpus, sizeof(cpus), PART_MEM, 1);
-		shared[0] = ioctl(fd, MK_IOC_CREATE, &c) ? errno : 0;
-		op = op_args(999, 0, 0);
-		shared[1] = ioctl(fd, MK_IOC_DESTROY, &op) ? errno : 0;
+		shared[0] = -mkl_create(fd, &cpus, sizeof(cpus), PART_MEM, 1, 0, NULL);
+		shared[1] = -mkl_destroy(fd, 999);
 		_exit(0);
 	}
 	ok = !wait_child(pid);
@@ -875,29 +743,29 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 
 	/* the CPUs */
 	mask[0] = CPU_MASK(0) | CPU_MASK(2);
-	c = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "CPU 0, the host's boot CPU");
 	mask[0] = CPU_MASK(2) | CPU_MASK(8);
-	c = create_args(mask, 16, PART_MEM, 1);
+	mkl_create_args(&c, mask, 16, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "CPU 8, which the host lacks");
 	mask[0] = CPU_MASK(2);
 	mask[1] = CPU_MASK(100 - 64);
-	c = create_args(mask, 16, PART_MEM, 1);
+	mkl_create_args(&c, mask, 16, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "CPU 100, which the host lacks");
 	mask[0] = 0;
 	mask[1] = 0;
-	c = create_args(mask, 16, PART_MEM, 1);
+	mkl_create_args(&c, mask, 16, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "no CPU");
 	mask[0] = CPUS_2_3;
-	c = create_args(mask, 0, PART_MEM, 1);
+	mkl_create_args(&c, mask, 0, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "cpus_size 0");
-	c = create_args(mask, 12, PART_MEM, 1);
+	mkl_create_args(&c, mask, 12, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "cpus_size 12");
-	c = create_args(bad, 8, PART_MEM, 1);
+	mkl_create_args(&c, bad, 8, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EFAULT, "cpus_ptr unmapped");
 
 	/* the memory */
-	c = create_args(mask, 8, 0, 1);
+	mkl_create_args(&c, mask, 8, 0, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "no memory");
 	c.mem_bytes = 33 * MIB;
 	create_fails(_metadata, self->fd, &c, EINVAL, "33 MiB, not a multiple of 2 MiB");
@@ -907,11 +775,11 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	create_fails(_metadata, self->fd, &c, ENOMEM, "512 MiB, more than the pool");
 
 	/* the console, flags and reserved members */
-	c = create_args(mask, 8, PART_MEM, 7);
+	mkl_create_args(&c, mask, 8, PART_MEM, 7, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "console 7");
 	c.console = -2;
 	create_fails(_metadata, self->fd, &c, EINVAL, "console -2");
-	c = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	c.flags = 1U << 1;
 	create_fails(_metadata, self->fd, &c, EINVAL, "unknown flag 0x2");
 	c.flags = 1U << 31;
@@ -924,13 +792,13 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	create_fails(_metadata, self->fd, &c, EINVAL, "reserved[2] set");
 
 	/* the structure itself */
-	c = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	c.size = 8;
 	create_fails(_metadata, self->fd, &c, EINVAL, "size 8");
 	c.size = MIN_CREATE - 1;
 	create_fails(_metadata, self->fd, &c, EINVAL, "size one short of id");
 	memset(&big, 0, sizeof(big));
-	big.c = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(&big.c, mask, 8, PART_MEM, 1, 0);
 	big.c.size = sizeof(big);
 	big.tail = 1;
 	create_fails(_metadata, self->fd, &big, E2BIG, "a longer structure, nonzero tail");
@@ -939,28 +807,28 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	/* read, created, but the id cannot be written back: undone */
 	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
-	*ro = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(ro, mask, 8, PART_MEM, 1, 0);
 	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
 	create_fails(_metadata, self->fd, ro, EFAULT, "a read-only structure");
 	munmap(ro, 4096);
 
 	/* a longer structure with a zero tail, and the shortest one, are fine */
 	big.tail = 0;
-	ret = mk_ioctl(self->fd, MK_IOC_CREATE, &big);
+	ret = mkl_ioctl(self->fd, MK_IOC_CREATE, &big);
 	EXPECT_EQ(0, ret) TH_LOG("create, longer structure, zero tail: %s", errname(ret));
 	if (!ret)
-		EXPECT_EQ(0, part_op(self->fd, MK_IOC_DESTROY, big.c.id, 0, 0));
-	c = create_args(mask, 8, PART_MEM, 1);
+		EXPECT_EQ(0, mkl_destroy(self->fd, big.c.id));
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	c.size = MIN_CREATE;
-	ret = mk_ioctl(self->fd, MK_IOC_CREATE, &c);
+	ret = mkl_ioctl(self->fd, MK_IOC_CREATE, &c);
 	EXPECT_EQ(0, ret) TH_LOG("create, %zu-byte structure: %s", MIN_CREATE, errname(ret));
 	if (!ret)
-		EXPECT_EQ(0, part_op(self->fd, MK_IOC_DESTROY, c.id, 0, 0));
+		EXPECT_EQ(0, mkl_destroy(self->fd, c.id));
 
 	/* privileges */
 	ASSERT_TRUE(as_nobody(self->fd, false, res));
 	EXPECT_EQ(EACCES, res[0]) {
-		TH_LOG("uid 65534 opening %s: %s, want EACCES", MK_DEV, errname(-res[0]));
+		TH_LOG("uid 65534 opening %s: %s, want EACCES", MKL_DEVICE, errname(-res[0]));
 	}
 	ASSERT_TRUE(as_nobody(self->fd, true, res));
 	EXPECT_EQ(EPERM, res[0]) {
@@ -974,12 +842,12 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	/* a task pinned to CPU 3 alone */
 	self->helper = spawn_pinned(3, false);
 	ASSERT_LT(0, self->helper) TH_LOG("pinned child: %s", errname(self->helper));
-	c = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EBUSY, "CPU 3, a task pinned to it");
 	ret = part_create(self->fd, CPU_MASK(2), PART_MEM, 1, 0, &a);
 	EXPECT_EQ(0, ret) TH_LOG("create on CPU 2 beside the pinned task: %s", errname(ret));
 	if (!ret)
-		EXPECT_EQ(0, part_op(self->fd, MK_IOC_DESTROY, a, 0, 0));
+		EXPECT_EQ(0, mkl_destroy(self->fd, a));
 	ret = part_create(self->fd, CPUS_2_3, PART_MEM, 1, MK_CREATE_FORCE, &a);
 	EXPECT_EQ(0, ret) TH_LOG("create with MK_CREATE_FORCE: %s", errname(ret));
 	if (!ret) {
@@ -989,7 +857,7 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 		EXPECT_TRUE(CPU_ISSET(0, &set) || CPU_ISSET(1, &set)) {
 			TH_LOG("the pinned task was not moved to CPU 0 or 1");
 		}
-		EXPECT_EQ(0, part_op(self->fd, MK_IOC_DESTROY, a, 0, 0));
+		EXPECT_EQ(0, mkl_destroy(self->fd, a));
 	}
 	reap(self->helper);
 	self->helper = 0;
@@ -997,10 +865,10 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	/* CPUs and consoles other partitions hold */
 	ret = part_create(self->fd, CPU_MASK(2), PART_MEM, 1, 0, &a);
 	ASSERT_EQ(0, ret) TH_LOG("create on CPU 2: %s", errname(ret));
-	c = create_args(mask, 8, PART_MEM, MK_CONSOLE_NONE);
+	mkl_create_args(&c, mask, 8, PART_MEM, MK_CONSOLE_NONE, 0);
 	create_fails(_metadata, self->fd, &c, EBUSY, "CPU 2, held by a partition");
 	mask[0] = CPU_MASK(3);
-	c = create_args(mask, 8, PART_MEM, 1);
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EBUSY, "console 1, held by a partition");
 	mask[0] = CPUS_2_3;
 
@@ -1012,7 +880,7 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	}
 	EXPECT_EQ(0, cpu_online(2)) TH_LOG("CPU 2 came online under a partition");
 
-	ret = part_op(self->fd, MK_IOC_DESTROY, a, 0, 0);
+	ret = mkl_destroy(self->fd, a);
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
 	EXPECT_EQ(1, cpu_online(2)) TH_LOG("CPU 2 not online after destroy");
 	ret = runs_on(2);
@@ -1022,7 +890,7 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	ret = part_create(self->fd, CPU_MASK(3), PART_MEM, 1, 0, &b);
 	EXPECT_EQ(0, ret) TH_LOG("create on CPU 3 with console 1 afterwards: %s", errname(ret));
 	if (!ret)
-		EXPECT_EQ(0, part_op(self->fd, MK_IOC_DESTROY, b, 0, 0));
+		EXPECT_EQ(0, mkl_destroy(self->fd, b));
 
 	munmap(bad, 4096);
 	expect_nothing_changed(_metadata);
@@ -1036,7 +904,7 @@ static void load_fails(struct __test_metadata *_metadata, int fd, __u32 id,
 	int ret;
 
 	take_snapshot(&before);
-	ret = mk_ioctl(fd, MK_IOC_LOAD, l);
+	ret = mkl_ioctl(fd, MK_IOC_LOAD, l);
 	EXPECT_EQ(-err, ret) {
 		TH_LOG("load of %s: %s, want %s", what, errname(ret), errname(-err));
 	}
@@ -1054,7 +922,7 @@ static void load_file_fails(struct __test_metadata *_metadata, int fd, __u32 id,
 
 	kfd = open(path, O_RDONLY);
 	ASSERT_LE(0, kfd) TH_LOG("%s: %s", path, strerror(errno));
-	l = load_args(id, kfd, -1, cmdline);
+	mkl_load_args(&l, id, kfd, -1, cmdline);
 	load_fails(_metadata, fd, id, &l, err, what);
 	close(kfd);
 }
@@ -1067,7 +935,7 @@ static void op_fails(struct __test_metadata *_metadata, int fd, unsigned long cm
 	int ret;
 
 	take_snapshot(&before);
-	ret = mk_ioctl(fd, cmd, op);
+	ret = mkl_ioctl(fd, cmd, op);
 	EXPECT_EQ(-err, ret) {
 		TH_LOG("%s: %s, want %s", what, errname(ret), errname(-err));
 	}
@@ -1084,8 +952,6 @@ static bool without_sys_boot(int fd, __u32 id, const char *cmdline, int *res)
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
-	struct mk_load l;
-	struct mk_op op;
 	int *shared, ok, kfd;
 	pid_t pid;
 
@@ -1105,10 +971,8 @@ static bool without_sys_boot(int fd, __u32 id, const char *cmdline, int *res)
 		kfd = open(PART_KERNEL, O_RDONLY);
 		if (kfd < 0)
 			_exit(3);
-		l = load_args(id, kfd, -1, cmdline);
-		shared[0] = ioctl(fd, MK_IOC_LOAD, &l) ? errno : 0;
-		op = op_args(id, 0, 0);
-		shared[1] = ioctl(fd, MK_IOC_START, &op) ? errno : 0;
+		shared[0] = -mkl_load(fd, id, kfd, -1, cmdline);
+		shared[1] = -mkl_start(fd, id);
 		_exit(0);
 	}
 	ok = !wait_child(pid);
@@ -1179,11 +1043,11 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 			"the bzImage cut to 4096 bytes");
 	load_file_fails(_metadata, self->fd, id, nomagic, cmdline, ENOEXEC,
 			"the bzImage without HdrS");
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	load_fails(_metadata, self->fd, id, &l, EBADF, "kernel_fd -1");
 
 	/* the command line; the kernel is never looked at */
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.cmdline_len = 0;
 	load_fails(_metadata, self->fd, id, &l, EINVAL, "cmdline_len 0");
 	l.cmdline_len = strlen(cmdline);
@@ -1193,52 +1057,52 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 	l.cmdline_ptr = (uintptr_t)twonul;
 	l.cmdline_len = strlen(twonul) + 2;
 	load_fails(_metadata, self->fd, id, &l, EINVAL, "a command line with a NUL inside");
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.cmdline_len = 5000;
 	load_fails(_metadata, self->fd, id, &l, E2BIG, "cmdline_len 5000");
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.cmdline_ptr = 8;
 	load_fails(_metadata, self->fd, id, &l, EFAULT, "an unmapped command line");
 
 	/* flags, reserved members, the structure */
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.flags |= 1U << 1;
 	load_fails(_metadata, self->fd, id, &l, EINVAL, "an unknown flag");
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.reserved[1] = 1;
 	load_fails(_metadata, self->fd, id, &l, EINVAL, "reserved[1] set");
-	l = load_args(id, -1, -1, cmdline);
+	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.size = 8;
 	load_fails(_metadata, self->fd, id, &l, EINVAL, "size 8");
 
 	/* a partition that does not exist */
-	l = load_args(999, -1, -1, cmdline);
+	mkl_load_args(&l, 999, -1, -1, cmdline);
 	load_fails(_metadata, self->fd, id, &l, ENOENT, "partition 999");
 	for (i = 0; i < 3; i++) {
 		snprintf(what, sizeof(what), "%s of partition 999", names[i]);
-		op = op_args(999, 0, 0);
+		mkl_op_args(&op, 999, 0, 0);
 		op_fails(_metadata, self->fd, cmds[i], &op, ENOENT, what);
 	}
 
 	/* operations that do not fit the state, or bad flags */
-	op = op_args(id, 0, 0);
+	mkl_op_args(&op, id, 0, 0);
 	op_fails(_metadata, self->fd, MK_IOC_START, &op, ENOEXEC, "start before load");
 	op_fails(_metadata, self->fd, MK_IOC_STOP, &op, EINVAL, "stop before start");
-	op = op_args(id, 1U << 1, 0);
+	mkl_op_args(&op, id, 1U << 1, 0);
 	for (i = 0; i < 3; i++) {
 		snprintf(what, sizeof(what), "%s with an unknown flag", names[i]);
 		op_fails(_metadata, self->fd, cmds[i], &op, EINVAL, what);
 	}
-	op = op_args(id, MK_STOP_FORCE, 0);
+	mkl_op_args(&op, id, MK_STOP_FORCE, 0);
 	op_fails(_metadata, self->fd, MK_IOC_START, &op, EINVAL, "start with MK_STOP_FORCE");
 	op_fails(_metadata, self->fd, MK_IOC_DESTROY, &op, EINVAL, "destroy with MK_STOP_FORCE");
-	op = op_args(id, MK_STOP_FORCE, 1000);
+	mkl_op_args(&op, id, MK_STOP_FORCE, 1000);
 	op_fails(_metadata, self->fd, MK_IOC_STOP, &op, EINVAL,
 		 "stop with MK_STOP_FORCE and a timeout");
-	op = op_args(id, 0, 1000);
+	mkl_op_args(&op, id, 0, 1000);
 	op_fails(_metadata, self->fd, MK_IOC_START, &op, EINVAL, "start with a timeout");
 	op_fails(_metadata, self->fd, MK_IOC_DESTROY, &op, EINVAL, "destroy with a timeout");
-	op = op_args(id, 0, 0);
+	mkl_op_args(&op, id, 0, 0);
 	op.size = 8;
 	for (i = 0; i < 3; i++) {
 		snprintf(what, sizeof(what), "%s with size 8", names[i]);
@@ -1256,7 +1120,7 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 	}
 	expect_state(_metadata, id, "created", "after load without CAP_SYS_BOOT");
 
-	ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+	ret = mkl_destroy(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
 
 	/* a kernel that does not fit: it decompresses to init_size bytes */
@@ -1270,7 +1134,7 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 		TH_LOG("load with initramfs into 32 MiB: %s, want EFBIG", errname(ret));
 	}
 	expect_state(_metadata, id, "created", "after loads too big for it");
-	ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+	ret = mkl_destroy(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
 
 	unlink(junk);
@@ -1285,7 +1149,7 @@ static void expect_reason(struct __test_metadata *_metadata, __u32 id,
 	char reason[160];
 	int n;
 
-	n = read_attr(id, "reason", reason, sizeof(reason));
+	n = mkl_read_attr(id, "reason", reason, sizeof(reason));
 	ksft_print_msg("partition %u: reason '%s'\n", id, reason);
 	EXPECT_NE(NULL, strstr(reason, part)) {
 		TH_LOG("partition %u: reason '%s' (%s), want it to say '%s'", id,
@@ -1297,7 +1161,6 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 {
 	unsigned long long boot_us, cpus, bytes, mem_kb, hb1, hb2;
 	char cmdline[160], buf[32];
-	struct mk_load l;
 	long long ms;
 	int ret, kfd, ifd;
 	__u32 id;
@@ -1307,9 +1170,9 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 	ret = part_create(self->fd, CPUS_2_3, PART_MEM, 1, 0, &id);
 	ASSERT_EQ(0, ret) TH_LOG("create: %s", errname(ret));
 	expect_state(_metadata, id, "created", "after create");
-	read_attr(id, "cpus", buf, sizeof(buf));
+	mkl_read_attr(id, "cpus", buf, sizeof(buf));
 	EXPECT_STREQ("2-3", buf);
-	read_attr(id, "console", buf, sizeof(buf));
+	mkl_read_attr(id, "console", buf, sizeof(buf));
 	EXPECT_STREQ("ttyS1", buf);
 	EXPECT_EQ(0, read_attr_u64(id, "mem_bytes", &bytes));
 	EXPECT_EQ(PART_MEM, bytes);
@@ -1322,16 +1185,15 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 	ASSERT_EQ(0, ret) TH_LOG("load: %s", errname(ret));
 	expect_state(_metadata, id, "loaded", "after load");
 
-	ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+	ret = mkl_start(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("start: %s", errname(ret));
-	ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+	ret = mkl_start(self->fd, id);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("start while starting: %s, want EBUSY", errname(ret));
 	kfd = open(PART_KERNEL, O_RDONLY);
 	ifd = open(PART_INITRD, O_RDONLY);
-	l = load_args(id, kfd, ifd, cmdline);
-	ret = mk_ioctl(self->fd, MK_IOC_LOAD, &l);
+	ret = mkl_load(self->fd, id, kfd, ifd, cmdline);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("load while starting: %s, want EBUSY", errname(ret));
-	ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+	ret = mkl_destroy(self->fd, id);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("destroy while starting: %s, want EBUSY", errname(ret));
 
 	ms = wait_state(_metadata, id, "running", BOOT_MS);
@@ -1354,47 +1216,47 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 	EXPECT_LT(hb1, hb2) TH_LOG("heartbeat %llu, 2 s later %llu", hb1, hb2);
 	EXPECT_TRUE(host_still_works(_metadata));
 
-	ret = mk_ioctl(self->fd, MK_IOC_LOAD, &l);
+	ret = mkl_load(self->fd, id, kfd, ifd, cmdline);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("load while running: %s, want EBUSY", errname(ret));
-	ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+	ret = mkl_destroy(self->fd, id);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("destroy while running: %s, want EBUSY", errname(ret));
 	expect_state(_metadata, id, "running", "after load and destroy were refused");
 
 	/* ask it to power off */
 	ms = now_ms();
-	ret = part_op(self->fd, MK_IOC_STOP, id, 0, STOP_MS);
+	ret = mkl_stop(self->fd, id, 0, STOP_MS);
 	ASSERT_EQ(0, ret) TH_LOG("orderly stop: %s", errname(ret));
 	ksft_print_msg("partition %u powered off in %lld ms\n", id, now_ms() - ms);
 	expect_state(_metadata, id, "stopped", "after an orderly stop");
 	expect_reason(_metadata, id, "powered off");
-	ret = part_op(self->fd, MK_IOC_STOP, id, 0, 0);
+	ret = mkl_stop(self->fd, id, 0, 0);
 	EXPECT_EQ(-EALREADY, ret) TH_LOG("stop when stopped: %s, want EALREADY", errname(ret));
-	ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+	ret = mkl_start(self->fd, id);
 	EXPECT_EQ(-ENOEXEC, ret) {
 		TH_LOG("start after a run without a new load: %s, want ENOEXEC", errname(ret));
 	}
 	expect_state(_metadata, id, "stopped", "after stop and start were refused");
 
 	/* again, and this time pull the plug */
-	ret = mk_ioctl(self->fd, MK_IOC_LOAD, &l);
+	ret = mkl_load(self->fd, id, kfd, ifd, cmdline);
 	ASSERT_EQ(0, ret) TH_LOG("load after stop: %s", errname(ret));
 	close(kfd);
 	close(ifd);
 	expect_state(_metadata, id, "loaded", "after the second load");
-	ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+	ret = mkl_start(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("second start: %s", errname(ret));
 	ms = wait_state(_metadata, id, "running", BOOT_MS);
 	ASSERT_LE(0, ms) TH_LOG("partition %u did not come up again", id);
 	ksft_print_msg("partition %u running again after %lld ms\n", id, ms);
 	EXPECT_EQ(0, read_attr_u64(id, "reported_cpus", &cpus));
 	EXPECT_EQ(2ULL, cpus);
-	ret = part_op(self->fd, MK_IOC_STOP, id, MK_STOP_FORCE, 0);
+	ret = mkl_stop(self->fd, id, MK_STOP_FORCE, 0);
 	ASSERT_EQ(0, ret) TH_LOG("forced stop: %s", errname(ret));
 	expect_state(_metadata, id, "stopped", "after a forced stop");
-	read_attr(id, "reason", buf, sizeof(buf));
+	mkl_read_attr(id, "reason", buf, sizeof(buf));
 	EXPECT_STREQ("stopped by the host", buf);
 
-	ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+	ret = mkl_destroy(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
 	expect_nothing_changed(_metadata);
 	EXPECT_EQ(0, runs_on(2));
@@ -1411,7 +1273,7 @@ TEST_F_TIMEOUT(part, crash_reclaimed, 300)
 	if (!have_partition_kernel())
 		SKIP(return, NO_KERNEL);
 	id = create_loaded(_metadata, self->fd, CPUS_2_3, PART_MEM, 1, "panic");
-	ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+	ret = mkl_start(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("start: %s", errname(ret));
 	ms = wait_state(_metadata, id, "crashed", CRASH_MS);
 	ASSERT_LE(0, ms) TH_LOG("partition %u: no crash seen", id);
@@ -1423,7 +1285,7 @@ TEST_F_TIMEOUT(part, crash_reclaimed, 300)
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("load when crashed: %s, want EBUSY", errname(ret));
 	expect_state(_metadata, id, "crashed", "after load was refused");
 
-	ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+	ret = mkl_destroy(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("destroy of a crashed partition: %s", errname(ret));
 	expect_nothing_changed(_metadata);
 	EXPECT_TRUE(host_still_works(_metadata));
@@ -1445,7 +1307,7 @@ TEST_F_TIMEOUT(part, two_at_once, 450)
 			      MK_CONSOLE_NONE, "idle");
 	EXPECT_NE(id[0], id[1]);
 	for (i = 0; i < 2; i++) {
-		ret = part_op(self->fd, MK_IOC_START, id[i], 0, 0);
+		ret = mkl_start(self->fd, id[i]);
 		ASSERT_EQ(0, ret) TH_LOG("start of partition %u: %s", id[i], errname(ret));
 	}
 	for (i = 0; i < 2; i++) {
@@ -1464,12 +1326,12 @@ TEST_F_TIMEOUT(part, two_at_once, 450)
 	}
 	EXPECT_TRUE(host_still_works(_metadata));
 	for (i = 0; i < 2; i++) {
-		ret = part_op(self->fd, MK_IOC_STOP, id[i], 0, STOP_MS);
+		ret = mkl_stop(self->fd, id[i], 0, STOP_MS);
 		EXPECT_EQ(0, ret) TH_LOG("orderly stop of partition %u: %s", id[i], errname(ret));
 		expect_state(_metadata, id[i], "stopped", "after an orderly stop");
 	}
 	for (i = 0; i < 2; i++) {
-		ret = part_op(self->fd, MK_IOC_DESTROY, id[i], 0, 0);
+		ret = mkl_destroy(self->fd, id[i]);
 		EXPECT_EQ(0, ret) TH_LOG("destroy of partition %u: %s", id[i], errname(ret));
 	}
 	expect_nothing_changed(_metadata);
@@ -1500,20 +1362,20 @@ TEST_F_TIMEOUT(part, cycles, 900)
 		boot = !(c % 2);
 		start = now_ms();
 		id = create_loaded(_metadata, self->fd, CPUS_2_3, PART_MEM, 1, "idle");
-		ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+		ret = mkl_start(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: start: %s", c, errname(ret));
 		if (boot) {
 			ms = wait_state(_metadata, id, "running", BOOT_MS);
 			ASSERT_LE(0, ms) TH_LOG("cycle %d: partition %u did not come up", c, id);
-			ret = part_op(self->fd, MK_IOC_STOP, id, 0, STOP_MS);
+			ret = mkl_stop(self->fd, id, 0, STOP_MS);
 			ASSERT_EQ(0, ret) TH_LOG("cycle %d: orderly stop: %s", c, errname(ret));
 		} else {
-			ret = part_op(self->fd, MK_IOC_STOP, id, MK_STOP_FORCE, 0);
+			ret = mkl_stop(self->fd, id, MK_STOP_FORCE, 0);
 			ASSERT_EQ(0, ret) TH_LOG("cycle %d: forced stop: %s", c, errname(ret));
 		}
 		expect_state(_metadata, id, "stopped", boot ? "after an orderly stop" :
 			     "after a forced stop during boot");
-		ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+		ret = mkl_destroy(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: destroy: %s", c, errname(ret));
 		ASSERT_EQ(pool_total(), pool_free()) TH_LOG("cycle %d: pool not all free", c);
 		ksft_print_msg("cycle %2d (%s): %lld ms\n", c,
@@ -1589,13 +1451,13 @@ TEST_F_TIMEOUT(part, forced_stops, 1800)
 		else
 			delay_us = (rand() % BOOT_SPREAD_MS) * 1000;
 		id = create_loaded(_metadata, self->fd, CPUS_2_3, PART_MEM, 1, "idle");
-		ret = part_op(self->fd, MK_IOC_START, id, 0, 0);
+		ret = mkl_start(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("round %u: start: %s", r, errname(ret));
 		usleep(delay_us);
-		ret = part_op(self->fd, MK_IOC_STOP, id, MK_STOP_FORCE, 0);
+		ret = mkl_stop(self->fd, id, MK_STOP_FORCE, 0);
 		ASSERT_EQ(0, ret) TH_LOG("round %u: forced stop after %u us: %s", r,
 					 delay_us, errname(ret));
-		ret = part_op(self->fd, MK_IOC_DESTROY, id, 0, 0);
+		ret = mkl_destroy(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("round %u: destroy: %s", r, errname(ret));
 		ASSERT_EQ(pool_total(), pool_free()) TH_LOG("round %u: pool not all free", r);
 		ASSERT_EQ(1, cpu_online(2)) TH_LOG("round %u: CPU 2 not back", r);
