@@ -92,6 +92,14 @@ class Tail:
             self.rest = b""
 
 
+# A guest that went down without powering off: QEMU runs without
+# -no-reboot (so that a triple fault logs every CPU's registers as the
+# machine resets), and these end the run instead of a second boot.
+TRIPLE_FAULT = "Triple fault"
+GUEST_WENT_DOWN = ("Kernel panic - not syncing", "reboot: Restarting system")
+RESET_LOG_GRACE = 2.0   # seconds for QEMU to log every CPU's reset
+
+
 def run_guest(args):
     """Start QEMU, wait for the guest.
 
@@ -107,16 +115,23 @@ def run_guest(args):
     start = time.monotonic()
     console = Tail(os.path.join(args.out, "console.log"))
     tests = Tail(os.path.join(args.out, "tests.log"))
-    problem, up_at = None, None
+    debug = Tail(os.path.join(args.out, "qemu-debug.log"))
+    problem, up_at, down_at = None, None, None
     while qemu.poll() is None:
         elapsed = time.monotonic() - start
         tests.poll(elapsed)
-        if up_at is None:
-            console.poll(elapsed)
-            if any(MARK + "userspace up" in l for _, l in console.lines):
-                up_at = elapsed
-            console.lines = []      # only the marker is wanted from it
-        if up_at is None and elapsed > args.boot_timeout:
+        console.poll(elapsed)
+        debug.poll(elapsed)
+        if up_at is None and any(MARK + "userspace up" in l for _, l in console.lines):
+            up_at = elapsed
+        if down_at is None and (
+                any(TRIPLE_FAULT in l for _, l in debug.lines) or
+                any(m in l for _, l in console.lines for m in GUEST_WENT_DOWN)):
+            down_at = elapsed
+        console.lines, debug.lines = [], []     # only the markers are wanted
+        if down_at is not None and elapsed > down_at + RESET_LOG_GRACE:
+            problem = "the guest went down without powering off"
+        elif up_at is None and elapsed > args.boot_timeout:
             problem = "no userspace within %d s" % args.boot_timeout
         elif elapsed > args.timeout:
             problem = "guest still running after %d s" % args.timeout
@@ -401,9 +416,9 @@ def judge_guest(args, res):
     note = problem
     if not finished and not problem:
         note = "guest stopped early"
-        if any("Triple fault" in l for l in
-               read_lines(os.path.join(args.out, "qemu-debug.log"))):
-            note += ": a CPU triple faulted, the machine reset (qemu-debug.log)"
+    if any(TRIPLE_FAULT in l for l in read_lines(os.path.join(args.out, "qemu-debug.log"))):
+        note = "a CPU triple faulted and the machine reset: qemu-debug.log " \
+            "has every CPU's registers after 'Triple fault'"
     res.add(finished, "guest: ran every test and shut down", note)
 
     parse_kunit(console, res)

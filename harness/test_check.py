@@ -225,5 +225,35 @@ class Partitions(unittest.TestCase):
         self.assertEqual(self.verdict(only, self.UP[:1]), "not ok")
 
 
+
+class GuestWentDown(unittest.TestCase):
+    """A guest that resets or panics is stopped, not left to boot again."""
+
+    def run_fake(self, writes):
+        import argparse
+        import tempfile
+        out = tempfile.mkdtemp()
+        qemu = os.path.join(out, "fake-qemu")
+        with open(qemu, "w") as f:
+            f.write("#!/bin/sh\n%s\nexec sleep 60\n" % writes)
+        os.chmod(qemu, 0o755)
+        args = argparse.Namespace(qemu=qemu, out=out, boot_timeout=30, timeout=30)
+        return check.run_guest(args)
+
+    def test_triple_fault(self):
+        problem, took, _, _ = self.run_fake(
+            'echo "MK-HARNESS: userspace up" > "$2/console.log"; '
+            'echo "Triple fault" > "$2/qemu-debug.log"')
+        self.assertEqual(problem, "the guest went down without powering off")
+        self.assertLess(took, 10)
+
+    def test_panic(self):
+        problem, took, up_at, _ = self.run_fake(
+            'printf "MK-HARNESS: userspace up\\nKernel panic - not syncing: x\\n" '
+            '> "$2/console.log"')
+        self.assertEqual(problem, "the guest went down without powering off")
+        self.assertIsNotNone(up_at)
+        self.assertLess(took, 10)
+
 if __name__ == "__main__":
     unittest.main()

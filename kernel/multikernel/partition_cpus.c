@@ -79,7 +79,7 @@ int mk_take_cpus(struct mk_partition *p)
 /* Its CPUs, stopped whatever they run, wait in host code (parked). */
 void mk_reset_cpus(struct mk_partition *p)
 {
-	mk_arch_take_back_cpus(p->cpus, mk_mem_park_page());
+	mk_arch_take_back_cpus(&p->mem, p->cpus, mk_mem_park_page());
 }
 
 /* Does a partition have one of @cpus?  mk_lock held. */

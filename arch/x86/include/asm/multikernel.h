@@ -130,7 +130,8 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 		 const char *cmdline, struct mk_part_image *img);
 int mk_arch_start(const struct mk_part_layout *mem,
 		  const struct mk_part_image *img, unsigned int boot_cpu);
-void mk_arch_take_back_cpus(const struct cpumask *cpus, phys_addr_t park);
+void mk_arch_take_back_cpus(const struct mk_part_layout *mem,
+			    const struct cpumask *cpus, phys_addr_t park);
 
 #ifdef CONFIG_MULTIKERNEL_PARTITION
 bool multikernel_is_partition(void);

@@ -7,7 +7,8 @@
  * of trampoline.S in the partition's memory below 1 MiB, with an identity
  * page table next to it; it enters the partition kernel in long mode.  The
  * partition starts its other CPUs itself, the same way, with its own
- * trampoline.  To take CPUs back, the host INITs them and parks each in a
+ * trampoline.  To take CPUs back, the host disarms the trampoline (it runs
+ * once), INITs the CPUs and parks each in a
  * page of its own below 1 MiB (mk_park in trampoline.S), waiting until the
  * CPU says it got there: after an INIT alone, a STARTUP IPI that was still
  * pending (the partition's, to start its other CPUs, or the host's own
@@ -37,9 +38,9 @@
 
 #include "internal.h"
 
-/* Pages of the low memory: trampoline, then page tables. */
-enum { MK_LOW_TRAMPOLINE, MK_LOW_TOP, MK_LOW_P4D, MK_LOW_PUD, MK_LOW_PMD,
-	MK_LOW_PAGES = MK_LOW_PMD + 4 };
+/* trampoline.S finds the armed byte at this offset of its parameters. */
+static_assert(offsetof(struct mk_trampoline_params, armed) == 24);
+static_assert(sizeof(struct mk_trampoline_params) == 32);
 
 #define MK_PT_FLAGS	(_PAGE_PRESENT | _PAGE_RW)
 
@@ -84,11 +85,16 @@ static int mk_build_identity_map(const struct mk_part_layout *mem, u32 *cr3,
 	return 0;
 }
 
-static void mk_send_init(u32 apicid)
+/*
+ * INIT: asserted, then deasserted after @assert_ms (the MP specification's
+ * 10 ms for a start; none when taking a CPU back, where every millisecond
+ * is one in which a late STARTUP IPI could restart the CPU).
+ */
+static void mk_send_init(u32 apicid, unsigned int assert_ms)
 {
 	apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
 	safe_apic_wait_icr_idle();
-	mdelay(10);
+	mdelay(assert_ms);
 	apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid);
 	safe_apic_wait_icr_idle();
 }
@@ -131,6 +137,7 @@ int mk_arch_start(const struct mk_part_layout *mem,
 		return ret;
 	params->boot_params = img->boot_params;
 	params->entry = img->entry;
+	params->armed = 1;
 
 	memset(phys_to_virt(img->status), 0, PAGE_SIZE);
 	info = phys_to_virt(img->boot_info);
@@ -141,7 +148,7 @@ int mk_arch_start(const struct mk_part_layout *mem,
 	mb();
 
 	preempt_disable();
-	mk_send_init(apicid);
+	mk_send_init(apicid, 10);
 	preempt_enable();
 	for (i = 0; i < 2; i++) {
 		preempt_disable();
@@ -156,10 +163,20 @@ int mk_arch_start(const struct mk_part_layout *mem,
 #define MK_PARK_TRIES		3
 #define MK_PARK_WAIT_MS		1000
 
-/* INIT @cpu and send it to the park page; true once it got there. */
-static bool mk_park_cpu(unsigned int cpu, phys_addr_t park)
+/* INIT a CPU and send it straight to the park page. */
+static void mk_send_park(unsigned int cpu, phys_addr_t park)
 {
 	u32 apicid = per_cpu(x86_cpu_to_apicid, cpu);
+
+	preempt_disable();
+	mk_send_init(apicid, 0);
+	mk_send_startup(apicid, park);
+	preempt_enable();
+}
+
+/* Park @cpu and wait until it says it got there; true once it did. */
+static bool mk_park_cpu(unsigned int cpu, phys_addr_t park)
+{
 	size_t len = mk_park_end - mk_park;
 	u8 *flag = (u8 *)phys_to_virt(park) + len - 1;
 	unsigned long deadline;
@@ -169,10 +186,7 @@ static bool mk_park_cpu(unsigned int cpu, phys_addr_t park)
 		WRITE_ONCE(*flag, 0);
 		/* The cleared flag is in memory before the CPU can set it. */
 		mb();
-		preempt_disable();
-		mk_send_init(apicid);
-		mk_send_startup(apicid, park);
-		preempt_enable();
+		mk_send_park(cpu, park);
 		deadline = jiffies + msecs_to_jiffies(MK_PARK_WAIT_MS);
 		while (!READ_ONCE(*flag) && time_before(jiffies, deadline))
 			usleep_range(200, 500);
@@ -184,27 +198,34 @@ static bool mk_park_cpu(unsigned int cpu, phys_addr_t park)
 
 /**
  * mk_arch_take_back_cpus() - stop a partition's CPUs wherever they are
+ * @mem: the partition's memory, whose trampoline started its boot CPU
  * @cpus: the CPUs, offline in the host
  * @park: a page below 1 MiB that the host keeps for this
  *
- * INITs every CPU at once, so that none of them runs the partition while
- * the others are parked; then parks each in host code, twice over, since
- * a CPU can still have sent its neighbour an IPI before its own INIT.  On
- * return no CPU of @cpus runs partition code: the host may scrub the
- * partition's memory, online the CPUs or start another partition on them.
- * May sleep.
+ * Disarms the partition's trampoline, so that a STARTUP IPI of its start
+ * that arrives late halts the CPU instead of entering the partition again;
+ * sends every CPU at once to the park page; then parks each again and
+ * waits until it got there, twice over, since a CPU can still have sent
+ * its neighbour an IPI before its own INIT.  On return no CPU of @cpus
+ * runs partition code: the host may scrub the partition's memory, online
+ * the CPUs or start another partition on them.  May sleep.
  */
-void mk_arch_take_back_cpus(const struct cpumask *cpus, phys_addr_t park)
+void mk_arch_take_back_cpus(const struct mk_part_layout *mem,
+			    const struct cpumask *cpus, phys_addr_t park)
 {
-	size_t len = mk_park_end - mk_park;
+	size_t len = mk_trampoline_end - mk_trampoline;
+	struct mk_trampoline_params *params;
 	unsigned int cpu;
 	int pass;
 
-	memcpy(phys_to_virt(park), mk_park, len);
-	preempt_disable();
+	params = phys_to_virt(mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE +
+			      len - sizeof(*params));
+	WRITE_ONCE(params->armed, 0);
+	memcpy(phys_to_virt(park), mk_park, mk_park_end - mk_park);
+	/* Disarmed, and the park page ready, before any CPU is sent. */
+	mb();
 	for_each_cpu(cpu, cpus)
-		mk_send_init(per_cpu(x86_cpu_to_apicid, cpu));
-	preempt_enable();
+		mk_send_park(cpu, park);
 	for (pass = 0; pass < 2; pass++)
 		for_each_cpu(cpu, cpus)
 			if (!mk_park_cpu(cpu, park))

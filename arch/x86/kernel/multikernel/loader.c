@@ -217,8 +217,14 @@ int mk_arch_load(const struct mk_part_layout *mem, u32 id,
 	}
 	bp->hdr.setup_data = meta + MK_META_SETUP_DATA * PAGE_SIZE;
 
-	/* Only its own memory; the low part first, the map is sorted. */
-	mk_add_e820(bp, mem->low_base, mem->low_size, E820_TYPE_RAM);
+	/*
+	 * Only its own memory; the low part first, the map is sorted.  The
+	 * trampoline page stays the host's: the host disarms it when it
+	 * takes the CPUs back (cpu_boot.c).
+	 */
+	mk_add_e820(bp, mem->low_base, PAGE_SIZE, E820_TYPE_RESERVED);
+	mk_add_e820(bp, mem->low_base + PAGE_SIZE, mem->low_size - PAGE_SIZE,
+		    E820_TYPE_RAM);
 	mk_add_e820(bp, mem->base, ikc - mem->base, E820_TYPE_RAM);
 	mk_add_e820(bp, ikc, end - ikc, E820_TYPE_RESERVED);
 	return 0;

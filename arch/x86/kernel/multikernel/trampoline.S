@@ -9,6 +9,13 @@
  *
  * It is data here, never run in place: it runs where it was copied, so it
  * finds that place from %cs and patches its far pointers and GDT base.
+ *
+ * It runs once.  The first CPU in takes the armed byte of its parameters;
+ * any later entry, and any entry after the host disarmed it to take the
+ * CPUs back, halts here in real mode.  A STARTUP IPI can be delivered late
+ * (QEMU keeps one pending across an INIT), and a second run would enter a
+ * partition kernel that already relocated itself: it triple faults, which
+ * resets the whole machine.
  */
 
 #include <linux/linkage.h>
@@ -23,6 +30,10 @@ SYM_DATA_START(mk_trampoline)
 	.code16
 	cli
 	cld
+	xorb	%al, %al
+	xchgb	%al, %cs:OFF(.Lparams) + 24	/* armed */
+	testb	%al, %al
+	jz	.Lspent
 	movw	%cs, %ax
 	movw	%ax, %ds
 	movzwl	%ax, %ebx
@@ -71,6 +82,11 @@ SYM_DATA_START(mk_trampoline)
 	movq	OFF(.Lparams) + 16(%rbx), %rax	/* entry */
 	jmp	*%rax
 
+	.code16
+.Lspent:
+	hlt
+	jmp	.Lspent
+
 	.balign	8
 .Lgdt:
 	.quad	0
@@ -92,7 +108,7 @@ SYM_DATA_START(mk_trampoline)
 	/* struct mk_trampoline_params, filled in by the host */
 	.balign	8
 .Lparams:
-	.fill	24, 1, 0
+	.fill	32, 1, 0
 SYM_DATA_END_LABEL(mk_trampoline, SYM_L_GLOBAL, mk_trampoline_end)
 
 /*
