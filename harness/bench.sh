@@ -26,5 +26,6 @@ MK_KERNEL=$bench_out/arch/x86/boot/bzImage \
 	timeout "${MK_BENCH_TIMEOUT:-3600}" "$REPO/harness/qemu.sh" bench "$out" ||
 	say "QEMU ended with status $?"
 cat "$out/tests.log"
-grep -q "MK-BENCH: end" "$out/tests.log" || die "the benchmarks did not finish"
+. "$REPO/harness/guest/harness.conf"
+grep -q "$MK_MARK_BENCH end" "$out/tests.log" || die "the benchmarks did not finish"
 "$REPO/harness/partition-bench-report.py" "$out/tests.log" "$out/partition.log"

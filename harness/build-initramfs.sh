@@ -6,6 +6,17 @@
 
 ksft=$BUILD/kselftest
 root=$BUILD/initramfs
+conf=$REPO/harness/guest/harness.conf
+
+# The selftests' partition must be the harness's.
+hdr=$REPO/tools/testing/selftests/multikernel/test_partition.h
+for pair in MK_PART_CPUS:TEST_PART_CPUS MK_PART_MEM:TEST_PART_MEM \
+	    MK_PART_KERNEL:TEST_PART_KERNEL MK_PART_INITRD:TEST_PART_INITRD \
+	    MK_MARK_PART:TEST_PART_MARK; do
+	want=$(sed -n "s/^${pair%%:*}=\"\(.*\)\"$/\1/p" "$conf")
+	grep -q "^#define ${pair#*:}[[:space:]]*\"$want\"$" "$hdr" ||
+		die "$hdr: ${pair#*:} is not \"$want\" (${pair%%:*} in harness.conf)"
+done
 
 say "building kselftests (static)"
 rm -rf "$ksft"
@@ -21,7 +32,8 @@ make -s -C "$REPO/tools/multikernel" OUTPUT="$BUILD/mkctl/" LDFLAGS=-static \
 # A partition kernel's initramfs: busybox and its own /init.
 proot=$BUILD/partition-initramfs
 rm -rf "$proot"
-mkdir -p "$proot/bin"
+mkdir -p "$proot/bin" "$proot/etc"
+cp "$conf" "$proot/etc/harness.conf"
 cp /bin/busybox "$proot/bin/busybox"
 ln -s busybox "$proot/bin/sh"
 cp "$REPO/harness/guest/partition-init" "$proot/init"
@@ -42,6 +54,7 @@ ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
 cp "$REPO/harness/guest/init" "$root/init"
 cp "$REPO/harness/guest/timeout" "$root/usr/bin/timeout"
 cp "$REPO/harness/guest/motd" "$root/etc/motd"
+cp "$conf" "$root/etc/harness.conf"
 cp "$REPO/harness/guest/bench.sh" "$root/bench.sh"
 chmod +x "$root/init" "$root/usr/bin/timeout" "$root/bench.sh"
 cp -a "$ksft" "$root/kselftest"

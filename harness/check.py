@@ -18,7 +18,10 @@ import subprocess
 import sys
 import time
 
-MARK = "MK-HARNESS: "
+from harness_conf import CONF  # noqa: E402
+
+MARK = CONF["MK_MARK_HARNESS"] + " "
+PART_MARK = re.escape(CONF["MK_MARK_PART"])
 
 # Kernel reports that fail a run whatever the tests said.
 SPLATS = re.compile(
@@ -296,23 +299,40 @@ def parse_size(text):
     return int(text, 0)
 
 
+def cpu_list(text):
+    """The CPUs of a list like 2-3 or 1,4-5."""
+    cpus = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        cpus |= set(range(int(lo), int(hi or lo) + 1))
+    return cpus
+
+
 def parse_partitions(console, part, res):
     """partition.log: each partition kernel on its own CPUs and memory.
 
-    Every boot of a partition kernel on ttyS1 must report APIC ids of the
-    CPUs the tests give partitions (2 and 3) and System RAM only inside the
+    Every boot of a partition kernel on ttyS1 must report APIC ids of CPUs
+    the host gave partitions (its log: "created on CPUs", and the CPUs'
+    APIC ids from "Booting ... Processor") and System RAM only inside the
     host's pool (multikernel_mem= on the host's command line) or below
     1 MiB (the partition's real-mode slot); and no splat, except in the
     boot of the crash test's partition (mkpart.action=panic), which panics
     on purpose.
     """
     pool = None
+    apicid, given = {}, set()
     for line in console:
         m = re.search(r"Command line:.*multikernel_mem=(\S+)@(\S+)", line)
-        if m:
+        if m and pool is None:
             pool = (parse_size(m.group(2)),
                     parse_size(m.group(2)) + parse_size(m.group(1)))
-            break
+        m = re.search(r"Booting Node \d+ Processor (\d+) APIC (0x[0-9a-f]+)", line)
+        if m:
+            apicid[int(m.group(1))] = str(int(m.group(2), 16))
+        m = re.search(r"multikernel: partition \d+: created on CPUs (\S+)", line)
+        if m:
+            given |= cpu_list(m.group(1))
+    allowed = {apicid[c] for c in given if c in apicid}
     boots, bad, splats = 0, [], []
     on_purpose = False
     for line in part:
@@ -321,17 +341,17 @@ def parse_partitions(console, part, res):
             on_purpose = False
         elif "Command line:" in line and "mkpart.action=panic" in line:
             on_purpose = True
-        m = re.search(r"MKPART: up: cpus (\S+) apicids ([\d ]+?)\s+MemTotal", line)
-        if m and not set(m.group(2).split()) <= {"2", "3"}:
+        m = re.search(PART_MARK + r" up: cpus (\S+) apicids ([\d ]+?)\s+MemTotal", line)
+        if m and not set(m.group(2).split()) <= allowed:
             bad.append(line)
-        m = re.search(r"MKPART:\s+([0-9a-f]+)-([0-9a-f]+) : System RAM", line)
+        m = re.search(PART_MARK + r"\s+([0-9a-f]+)-([0-9a-f]+) : System RAM", line)
         if m:
             lo, hi = int(m.group(1), 16), int(m.group(2), 16) + 1
             if not (hi <= 1 << 20 or (pool and pool[0] <= lo and hi <= pool[1])):
                 bad.append(line)
         if SPLATS.search(line) and not on_purpose:
             splats.append(line)
-    ups = sum(1 for l in part if "MKPART: up:" in l)
+    ups = sum(1 for l in part if re.search(PART_MARK + " up:", l))
     # A run of chosen programs (mk.only=) may boot no partition at all.
     only = any("Command line:" in l and "mk.only=" in l for l in console)
     name = "partition console: each partition kernel saw only its CPUs and memory"

@@ -10,6 +10,8 @@ import re
 import statistics
 import sys
 
+from harness_conf import CONF
+
 LINE = re.compile(r"partition_bench: (\S+) threads (\d+) cpu_ms ([\d.]+) "
                   r"mem_ms ([\d.]+) total_ms ([\d.]+)")
 
@@ -34,7 +36,8 @@ def main():
     if not host or not guest:
         print("missing figures: %d host run(s), %d partition run(s)" % (len(host), len(guest)))
         return 1
-    print("| | host, CPUs 2-3 | partition, CPUs 2-3 | partition/host |")
+    cpus = CONF["MK_PART_CPUS"]
+    print("| | host, CPUs %s | partition, CPUs %s | partition/host |" % (cpus, cpus))
     print("|---|---|---|---|")
     for i, name in enumerate(("cpu", "mem", "total")):
         h = statistics.median(r[i] for r in host)

@@ -200,7 +200,11 @@ class KernelReports(unittest.TestCase):
 
 
 class Partitions(unittest.TestCase):
-    CONSOLE = ["[    0.0] Command line: console=ttyS0 multikernel_mem=384M@0x40000000"]
+    CONSOLE = ["[    0.0] Command line: console=ttyS0 multikernel_mem=384M@0x40000000",
+               "[    0.5] smpboot: Booting Node 0 Processor 1 APIC 0x1",
+               "[    0.6] smpboot: Booting Node 0 Processor 2 APIC 0x2",
+               "[    0.7] smpboot: Booting Node 0 Processor 3 APIC 0x3",
+               "[   30.0] multikernel: partition 0: created on CPUs 2-3 with 128 MiB"]
     UP = ["[    0.0] Linux version 6.12.117",
           "MKPART: up: cpus 0-1 apicids 2 3 MemTotal: 46080 kB",
           "MKPART:   0005e000-0006dfff : System RAM",
@@ -217,10 +221,17 @@ class Partitions(unittest.TestCase):
         self.assertEqual(self.verdict(self.CONSOLE, wrong_cpu), "not ok")
         wrong_mem = self.UP + ["MKPART:   00100000-3fffffff : System RAM"]
         self.assertEqual(self.verdict(self.CONSOLE, wrong_mem), "not ok")
+        # The CPUs given come from the host's log, not from a fixed list.
+        on_1_2 = [l.replace("CPUs 2-3", "CPUs 1-2") for l in self.CONSOLE]
+        self.assertEqual(self.verdict(on_1_2, self.UP), "not ok")
+        up_1_2 = [l.replace("apicids 2 3", "apicids 1 2") for l in self.UP]
+        self.assertEqual(self.verdict(on_1_2, up_1_2), "ok")
+        no_apic = [l for l in self.CONSOLE if "Processor 3" not in l]
+        self.assertEqual(self.verdict(no_apic, self.UP), "not ok")
 
     def test_no_partition_booted(self):
         self.assertEqual(self.verdict(self.CONSOLE, []), "not ok")
-        only = [self.CONSOLE[0] + " mk.only=sysfs_test"]
+        only = [self.CONSOLE[0] + " mk.only=sysfs_test"] + self.CONSOLE[1:]
         self.assertEqual(self.verdict(only, []), "skip")
         self.assertEqual(self.verdict(only, self.UP[:1]), "not ok")
 

@@ -13,22 +13,10 @@
 #define _LINUX_IKC_H
 
 #include <linux/device.h>
+#include <linux/multikernel/ikc_area.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-
-/*
- * The services, what a channel is for: the number a slot of the shared
- * area carries.  Both kernels must agree on it: never change or reuse
- * one.  Each has its name and traits in ikc_services[] (services.c),
- * which the build and KUnit check against this list; the bus, sysfs and
- * the lists of services follow from there.
- */
-enum ikc_service_id {
-	IKC_SVC_ECHO = 1,	/* "echo": the server sends every message back */
-	IKC_SVC_VIRTIO = 2,	/* "virtio:ID": a virtio device of that id */
-	IKC_SVC_NR		/* one past the last */
-};
 
 /* Which end of a channel a driver binds to. */
 enum ikc_role {
@@ -36,17 +24,8 @@ enum ikc_role {
 	IKC_ROLE_CLIENT,	/* this kernel uses it */
 };
 
-#define IKC_MSG_INLINE		48	/* payload bytes carried in a message */
-#define IKC_POOL_BLOCK_SIZE	256	/* payload pool granule */
-#define IKC_POOL_BLOCKS		64	/* blocks per channel */
-/* The largest payload one message can carry through the pool. */
-#define IKC_MSG_MAX		(IKC_POOL_BLOCK_SIZE * 16)
 /* Page references one page-transfer message can carry. */
 #define IKC_MAX_PAGE_REFS	(IKC_MSG_MAX / sizeof(struct ikc_page_ref))
-
-/* ikc_msg.flags */
-#define IKC_MSG_POOL		0x1	/* the payload is in pool blocks */
-#define IKC_MSG_PAGES		0x2	/* the payload is a list of page refs */
 
 /**
  * struct ikc_msg_info - a received message, as checked by ikc_recv()
@@ -60,17 +39,6 @@ struct ikc_msg_info {
 	u16 flags;
 	u32 tag;
 	u32 len;
-};
-
-/**
- * struct ikc_page_ref - a physical range passed by page transfer
- * @pa: physical address, in memory the receiver may reach
- * @len: length; the range must not cross a page
- */
-struct ikc_page_ref {
-	__le64 pa;
-	__le32 len;
-	__le32 reserved;
 };
 
 /**

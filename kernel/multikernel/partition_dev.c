@@ -45,8 +45,6 @@ static long mk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case _IOC_NR(MK_IOC_CREATE):
 		ret = mk_copy_args(&a.create, sizeof(a.create),
 				   offsetofend(struct mk_create, id), uarg);
-		if (ret)
-			return ret;
 		return ret ?: mk_create(&a.create,
 					&((struct mk_create __user *)uarg)->id);
 	case _IOC_NR(MK_IOC_LOAD):

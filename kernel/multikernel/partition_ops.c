@@ -333,7 +333,7 @@ int mk_stop(struct mk_op *args)
 	}
 
 	st = mk_status_of(p);
-	WRITE_ONCE(st->cmd, MK_CMD_POWEROFF);
+	WRITE_ONCE(st->cmd, cpu_to_le32(MK_CMD_POWEROFF));
 	deadline = jiffies + msecs_to_jiffies(args->timeout_ms ?: MK_STOP_TIMEOUT_MS);
 	while (mk_is_live(p)) {
 		if (time_after(jiffies, deadline))

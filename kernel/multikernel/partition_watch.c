@@ -61,7 +61,7 @@ void mk_watch_one(struct mk_partition *p)
 	u64 heartbeat, init_tsc;
 	u32 state;
 
-	if (READ_ONCE(st->magic) != MK_STATUS_MAGIC) {
+	if (le32_to_cpu(READ_ONCE(st->magic)) != MK_STATUS_MAGIC) {
 		if (p->state == MK_STARTING &&
 		    time_after(jiffies, p->heartbeat_at + mk_boot_timeout * HZ)) {
 			snprintf(reason, sizeof(reason),
@@ -72,8 +72,8 @@ void mk_watch_one(struct mk_partition *p)
 	}
 	/* The magic before the rest: see mk_status_init() in the partition. */
 	smp_rmb();
-	state = READ_ONCE(st->state);
-	if (READ_ONCE(st->version) != MK_STATUS_VERSION ||
+	state = le32_to_cpu(READ_ONCE(st->state));
+	if (le32_to_cpu(READ_ONCE(st->version)) != MK_STATUS_VERSION ||
 	    state >= MK_PART_NR_STATES) {
 		scoped_guard(spinlock, &p->lock)
 			p->status_errors++;
@@ -83,14 +83,14 @@ void mk_watch_one(struct mk_partition *p)
 	/* The state before the reason: see mk_report() in the partition. */
 	smp_rmb();
 
-	heartbeat = READ_ONCE(st->heartbeat);
+	heartbeat = le64_to_cpu(READ_ONCE(st->heartbeat));
 	scoped_guard(spinlock, &p->lock) {
 		if (heartbeat != p->heartbeat) {
 			p->heartbeat = heartbeat;
 			p->heartbeat_at = jiffies;
 		}
-		p->reported_cpus = READ_ONCE(st->online_cpus);
-		p->reported_mem_kb = READ_ONCE(st->mem_total_kb);
+		p->reported_cpus = le32_to_cpu(READ_ONCE(st->online_cpus));
+		p->reported_mem_kb = le64_to_cpu(READ_ONCE(st->mem_total_kb));
 	}
 
 	switch (state) {
@@ -98,7 +98,7 @@ void mk_watch_one(struct mk_partition *p)
 		break;
 	case MK_PART_RUNNING:
 		if (p->state == MK_STARTING) {
-			init_tsc = READ_ONCE(st->init_tsc);
+			init_tsc = le64_to_cpu(READ_ONCE(st->init_tsc));
 			scoped_guard(spinlock, &p->lock) {
 				if (init_tsc > p->start_tsc && tsc_khz)
 					p->boot_us = mul_u64_u64_div_u64(init_tsc - p->start_tsc,

@@ -24,16 +24,16 @@ void ikc_area_init(struct ikc_area_hdr *area, const struct ikc_slot_desc *slots,
 	unsigned int i;
 
 	memset(area, 0, IKC_AREA_SIZE);
-	area->magic = IKC_AREA_MAGIC;
-	area->version = IKC_AREA_VERSION;
-	area->size = IKC_AREA_SIZE;
-	area->nr_slots = nr_slots;
+	area->magic = cpu_to_le32(IKC_AREA_MAGIC);
+	area->version = cpu_to_le32(IKC_AREA_VERSION);
+	area->size = cpu_to_le32(IKC_AREA_SIZE);
+	area->nr_slots = cpu_to_le32(nr_slots);
 	memcpy(area->slots, slots, nr_slots * sizeof(*slots));
 	for (i = 0; i < nr_slots; i++) {
 		struct ikc_slot_hdr *sh = (void *)area + IKC_SLOT_OFFSET(i);
 
-		sh->ring[IKC_DIR_TO_PEER].want_notify = 1;
-		sh->ring[IKC_DIR_TO_OWNER].want_notify = 1;
+		sh->ring[IKC_DIR_TO_PEER].want_notify = cpu_to_le32(1);
+		sh->ring[IKC_DIR_TO_OWNER].want_notify = cpu_to_le32(1);
 	}
 }
 
@@ -50,11 +50,11 @@ int ikc_area_check(struct ikc_area_hdr *area, size_t size)
 {
 	u32 nr;
 
-	if (READ_ONCE(area->magic) != IKC_AREA_MAGIC ||
-	    READ_ONCE(area->version) != IKC_AREA_VERSION ||
-	    READ_ONCE(area->size) != IKC_AREA_SIZE || size < IKC_AREA_SIZE)
+	if (ikc_shm_read(&area->magic) != IKC_AREA_MAGIC ||
+	    ikc_shm_read(&area->version) != IKC_AREA_VERSION ||
+	    ikc_shm_read(&area->size) != IKC_AREA_SIZE || size < IKC_AREA_SIZE)
 		return -EPROTO;
-	nr = READ_ONCE(area->nr_slots);
+	nr = ikc_shm_read(&area->nr_slots);
 	if (nr > IKC_MAX_SLOTS)
 		return -EPROTO;
 	return nr;

@@ -273,7 +273,7 @@ static void ikc_peer_state_work(struct work_struct *work)
 {
 	struct ikc_peer *peer = container_of(work, struct ikc_peer, state_work);
 	struct ikc_area_hdr *a = peer->area;
-	u32 state = READ_ONCE(*(peer->owner ? &a->peer_state : &a->owner_state));
+	u32 state = ikc_shm_read(peer->owner ? &a->peer_state : &a->owner_state);
 
 	if (state > IKC_SIDE_UP) {
 		atomic64_inc(&peer->errors);
@@ -335,12 +335,12 @@ static void ikc_peer_add_devices(struct ikc_peer *peer)
 
 	for (i = 0; i < peer->nr_slots; i++) {
 		d = &peer->area->slots[i];
-		svc = READ_ONCE(d->service);
-		flags = READ_ONCE(d->flags);
+		svc = ikc_shm_read(&d->service);
+		flags = ikc_shm_read(&d->flags);
 		if (!svc)
 			continue;
 		if (!ikc_service_get(svc) || flags & ~IKC_SLOT_OFFERED_BY_PEER ||
-		    READ_ONCE(d->reserved)) {
+		    ikc_shm_read(&d->reserved)) {
 			atomic64_inc(&peer->errors);
 			dev_warn(&peer->dev, "slot %u: unknown service %u, flags %#x\n",
 				 i, svc, flags);
@@ -357,7 +357,7 @@ static void ikc_peer_add_devices(struct ikc_peer *peer)
 		idev->chan->idev = idev;
 		idev->peer = peer;
 		idev->service = svc;
-		idev->arg = READ_ONCE(d->arg);
+		idev->arg = ikc_shm_read(&d->arg);
 		idev->slot = i;
 		/* Whoever offers the service serves it. */
 		idev->role = (!!(flags & IKC_SLOT_OFFERED_BY_PEER) == !peer->owner) ?
@@ -480,14 +480,14 @@ void ikc_peer_remove(struct ikc_peer *peer)
  */
 void ikc_peer_doorbell(struct ikc_peer *peer)
 {
-	u64 *bell = peer->owner ? &peer->area->owner_doorbell :
-				  &peer->area->peer_doorbell;
+	__le64 *bell = peer->owner ? &peer->area->owner_doorbell :
+				     &peer->area->peer_doorbell;
 	unsigned long bits;
 	unsigned int i;
 
 	if (!READ_ONCE(*bell))
 		return;
-	bits = xchg(bell, 0);
+	bits = le64_to_cpu(xchg(bell, 0));
 	if (bits & BIT(IKC_DOORBELL_STATE))
 		queue_work(ikc_wq, &peer->state_work);
 	bits &= ~BIT(IKC_DOORBELL_STATE);
@@ -515,11 +515,11 @@ void ikc_peer_say_state(struct ikc_peer *peer, u32 state)
 {
 	struct ikc_area_hdr *a = peer->area;
 
-	WRITE_ONCE(*(peer->owner ? &a->owner_state : &a->peer_state), state);
-	set_bit(IKC_DOORBELL_STATE, (unsigned long *)(peer->owner ?
-			&a->peer_doorbell : &a->owner_doorbell));
-	peer->ops->notify(peer, READ_ONCE(*(peer->owner ? &a->peer_apicid :
-							&a->owner_apicid)));
+	ikc_shm_write(peer->owner ? &a->owner_state : &a->peer_state, state);
+	set_bit_le(IKC_DOORBELL_STATE, peer->owner ? &a->peer_doorbell :
+						     &a->owner_doorbell);
+	peer->ops->notify(peer, ikc_shm_read(peer->owner ? &a->peer_apicid :
+							  &a->owner_apicid));
 }
 
 /* A channel handled on a CPU going away moves, so no doorbell is lost. */

@@ -36,18 +36,18 @@ static unsigned int ikc_nr_blocks(size_t len)
 /* Claim @nr contiguous pool blocks; tx_lock held.  Return the first. */
 static int ikc_pool_alloc(struct ikc_channel *ch, unsigned int nr)
 {
-	unsigned long *map = ch->hdr->pool_map;
+	__le64 *map = ch->hdr->pool_map;
 	unsigned int start, i;
 
 	for (start = 0; start + nr <= IKC_POOL_BLOCKS; start++) {
 		for (i = 0; i < nr; i++)
-			if (test_and_set_bit(start + i, map))
+			if (test_and_set_bit_le(start + i, map))
 				break;
 		if (i == nr)
 			return start;
 		/* Give back what we took; the other side may hold the rest. */
 		while (i--)
-			clear_bit(start + i, map);
+			clear_bit_le(start + i, map);
 	}
 	return -EAGAIN;
 }
@@ -56,7 +56,7 @@ static void ikc_pool_free(struct ikc_channel *ch, unsigned int first,
 			  unsigned int nr)
 {
 	while (nr--)
-		clear_bit(first + nr, ch->hdr->pool_map);
+		clear_bit_le(first + nr, ch->hdr->pool_map);
 }
 
 static bool ikc_usable(struct ikc_channel *ch)
@@ -83,15 +83,15 @@ static void ikc_channel_break(struct ikc_channel *ch, const char *what)
 static void ikc_notify(struct ikc_channel *ch)
 {
 	struct ikc_peer *peer = ch->peer;
-	u64 *bell = peer->owner ? &peer->area->peer_doorbell :
-				  &peer->area->owner_doorbell;
+	__le64 *bell = peer->owner ? &peer->area->peer_doorbell :
+				     &peer->area->owner_doorbell;
 
 	if (!ikc_ring_needs_notify(&ch->tx)) {
 		atomic64_inc(&ch->st.notify_suppressed);
 		return;
 	}
-	set_bit(ch->slot, (unsigned long *)bell);
-	peer->ops->notify(peer, READ_ONCE(ch->tx.shm->notify_apicid));
+	set_bit_le(ch->slot, bell);
+	peer->ops->notify(peer, ikc_shm_read(&ch->tx.shm->notify_apicid));
 	atomic64_inc(&ch->st.notify_sent);
 }
 
@@ -104,7 +104,7 @@ static int __ikc_send(struct ikc_device *idev, struct ikc_msg *msg,
 
 	if (len > IKC_MSG_MAX)
 		return -EMSGSIZE;
-	msg->len = len;
+	msg->len = cpu_to_le32(len);
 
 	spin_lock_irqsave(&ch->tx_lock, flags);
 	if (!ikc_usable(ch)) {
@@ -118,17 +118,17 @@ static int __ikc_send(struct ikc_device *idev, struct ikc_msg *msg,
 			atomic64_inc(&ch->st.full);
 			goto out;
 		}
-		msg->flags |= IKC_MSG_POOL;
-		msg->block = first;
-		msg->nr_blocks = ikc_nr_blocks(len);
+		msg->flags |= cpu_to_le16(IKC_MSG_POOL);
+		msg->block = cpu_to_le16(first);
+		msg->nr_blocks = cpu_to_le16(ikc_nr_blocks(len));
 		memcpy(ch->pool + first * IKC_POOL_BLOCK_SIZE, data, len);
 	} else {
 		memcpy(msg->data, data, len);
 	}
 	ret = ikc_ring_produce(&ch->tx, msg);
 	if (ret) {
-		if (msg->flags & IKC_MSG_POOL)
-			ikc_pool_free(ch, first, msg->nr_blocks);
+		if (len > IKC_MSG_INLINE)
+			ikc_pool_free(ch, first, ikc_nr_blocks(len));
 		if (ret == -EAGAIN)
 			atomic64_inc(&ch->st.full);
 		else
@@ -160,7 +160,7 @@ out:
 int ikc_send(struct ikc_device *idev, u16 type, u32 tag,
 	     const void *data, size_t len)
 {
-	struct ikc_msg msg = { .type = type, .tag = tag };
+	struct ikc_msg msg = { .type = cpu_to_le16(type), .tag = cpu_to_le32(tag) };
 
 	return __ikc_send(idev, &msg, data, len);
 }
@@ -216,7 +216,11 @@ EXPORT_SYMBOL_GPL(ikc_send_timeout);
 int ikc_send_pages(struct ikc_device *idev, u16 type, u32 tag,
 		   const struct ikc_page_ref *refs, unsigned int nr)
 {
-	struct ikc_msg msg = { .type = type, .tag = tag, .flags = IKC_MSG_PAGES };
+	struct ikc_msg msg = {
+		.type = cpu_to_le16(type),
+		.tag = cpu_to_le32(tag),
+		.flags = cpu_to_le16(IKC_MSG_PAGES),
+	};
 
 	if (!nr || nr > IKC_MAX_PAGE_REFS)
 		return -EINVAL;
@@ -239,6 +243,7 @@ int ikc_recv(struct ikc_device *idev, struct ikc_msg_info *info,
 	     void *buf, size_t size)
 {
 	struct ikc_channel *ch = idev->chan;
+	unsigned int flags, block;
 	struct ikc_msg msg;
 	int ret;
 
@@ -256,20 +261,22 @@ int ikc_recv(struct ikc_device *idev, struct ikc_msg_info *info,
 		ret = -EPROTO;
 		goto out;
 	}
-	info->type = msg.type;
-	info->flags = msg.flags & IKC_MSG_PAGES;
-	info->tag = msg.tag;
-	info->len = msg.len;
-	if (msg.len > size)
+	flags = le16_to_cpu(msg.flags);
+	block = le16_to_cpu(msg.block);
+	info->type = le16_to_cpu(msg.type);
+	info->flags = flags & IKC_MSG_PAGES;
+	info->tag = le32_to_cpu(msg.tag);
+	info->len = le32_to_cpu(msg.len);
+	if (info->len > size)
 		ret = -EMSGSIZE;
-	else if (msg.flags & IKC_MSG_POOL)
-		memcpy(buf, ch->pool + msg.block * IKC_POOL_BLOCK_SIZE, msg.len);
+	else if (flags & IKC_MSG_POOL)
+		memcpy(buf, ch->pool + block * IKC_POOL_BLOCK_SIZE, info->len);
 	else
-		memcpy(buf, msg.data, msg.len);
-	if (msg.flags & IKC_MSG_POOL)
-		ikc_pool_free(ch, msg.block, msg.nr_blocks);
+		memcpy(buf, msg.data, info->len);
+	if (flags & IKC_MSG_POOL)
+		ikc_pool_free(ch, block, le16_to_cpu(msg.nr_blocks));
 	atomic64_inc(&ch->st.msgs_rx);
-	atomic64_add(msg.len, &ch->st.bytes_rx);
+	atomic64_add(info->len, &ch->st.bytes_rx);
 out:
 	mutex_unlock(&ch->rx_lock);
 	return ret;
@@ -430,7 +437,7 @@ unsigned int ikc_default_cpu(unsigned int slot)
 void ikc_channel_set_cpu(struct ikc_channel *ch, unsigned int cpu)
 {
 	WRITE_ONCE(ch->rx_cpu, cpu);
-	WRITE_ONCE(ch->rx.shm->notify_apicid, ch->peer->ops->cpu_addr(ch->peer, cpu));
+	ikc_shm_write(&ch->rx.shm->notify_apicid, ch->peer->ops->cpu_addr(ch->peer, cpu));
 }
 
 /**

@@ -23,11 +23,11 @@
 /* Put @msg in our rx ring as the peer would, and publish it. */
 static void ikc_inject_msg(struct ikc_channel *ch, const struct ikc_msg *msg)
 {
-	u32 prod = READ_ONCE(ch->rx.shm->prod);
+	u32 prod = ikc_shm_read(&ch->rx.shm->prod);
 
 	memcpy(&ch->rx.msgs[prod & (IKC_RING_ENTRIES - 1)], msg, sizeof(*msg));
 	/* As a producer publishes: the message before its index. */
-	smp_store_release(&ch->rx.shm->prod, prod + 1);
+	smp_store_release(&ch->rx.shm->prod, cpu_to_le32(prod + 1));
 }
 
 static ssize_t inject_store(struct device *dev, struct device_attribute *attr,
@@ -35,31 +35,31 @@ static ssize_t inject_store(struct device *dev, struct device_attribute *attr,
 {
 	struct ikc_channel *ch = to_ikc_device(dev)->chan;
 	struct ikc_peer *peer = ch->peer;
-	struct ikc_msg msg = { .type = 1 };
-	u64 *bell;
+	struct ikc_msg msg = { .type = cpu_to_le16(1) };
+	__le64 *bell;
 
 	if (!READ_ONCE(peer->up))
 		return -ENOTCONN;
 	if (sysfs_streq(buf, "rx_prod")) {
-		WRITE_ONCE(ch->rx.shm->prod, ch->rx.cons + IKC_RING_ENTRIES + 5);
+		ikc_shm_write(&ch->rx.shm->prod, ch->rx.cons + IKC_RING_ENTRIES + 5);
 	} else if (sysfs_streq(buf, "tx_cons")) {
-		WRITE_ONCE(ch->tx.shm->cons, ch->tx.prod + 1000);
+		ikc_shm_write(&ch->tx.shm->cons, ch->tx.prod + 1000);
 	} else if (sysfs_streq(buf, "bad_len")) {
-		msg.len = IKC_MSG_INLINE + 1;
+		msg.len = cpu_to_le32(IKC_MSG_INLINE + 1);
 		ikc_inject_msg(ch, &msg);
 	} else if (sysfs_streq(buf, "bad_pool")) {
-		msg.flags = IKC_MSG_POOL;
-		msg.len = 10 * IKC_POOL_BLOCK_SIZE;
-		msg.block = IKC_POOL_BLOCKS - 5;
-		msg.nr_blocks = 10;
+		msg.flags = cpu_to_le16(IKC_MSG_POOL);
+		msg.len = cpu_to_le32(10 * IKC_POOL_BLOCK_SIZE);
+		msg.block = cpu_to_le16(IKC_POOL_BLOCKS - 5);
+		msg.nr_blocks = cpu_to_le16(10);
 		ikc_inject_msg(ch, &msg);
 	} else if (sysfs_streq(buf, "bad_flags")) {
-		msg.flags = 0x80;
+		msg.flags = cpu_to_le16(0x80);
 		ikc_inject_msg(ch, &msg);
 	} else if (sysfs_streq(buf, "doorbell")) {
 		bell = peer->owner ? &peer->area->owner_doorbell :
 				     &peer->area->peer_doorbell;
-		set_bit(IKC_MAX_SLOTS + 3, (unsigned long *)bell);
+		set_bit_le(IKC_MAX_SLOTS + 3, bell);
 		local_irq_disable();
 		ikc_peer_doorbell(peer);
 		local_irq_enable();

@@ -10,7 +10,12 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "ikc_shm.h"
+/*
+ * A 32-bit field of the shared area (little endian), read once or written
+ * once: the other side may change it at any time.
+ */
+#define ikc_shm_read(p)		le32_to_cpu(READ_ONCE(*(p)))
+#define ikc_shm_write(p, v)	WRITE_ONCE(*(p), cpu_to_le32(v))
 
 /* ---- ring.c: one direction of a channel, this kernel's view ---- */
 
@@ -68,9 +73,6 @@ struct ikc_transport_ops {
 	void (*release)(struct ikc_peer *peer);
 	bool unbound_rx;
 };
-
-/* Doorbell bit that means "my state changed", beside the slots' bits. */
-#define IKC_DOORBELL_STATE	31
 
 /**
  * struct ikc_channel - a slot of the area, this kernel's end of it

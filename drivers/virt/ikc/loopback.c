@@ -162,7 +162,7 @@ static int ikc_lb_create(struct ikc_slot_desc *slots, unsigned int nr)
 	ikc_area_init(lb->area, slots, nr);
 	init_irq_work(&lb->bell[0].work, ikc_lb_bell);
 	init_irq_work(&lb->bell[1].work, ikc_lb_bell);
-	lb->area->owner_apicid = ikc_default_cpu(0);
+	lb->area->owner_apicid = cpu_to_le32(ikc_default_cpu(0));
 
 	a = ikc_peer_create(&ikc_lb_ops, "loopback-a", lb->area, true, lb);
 	if (IS_ERR(a)) {
@@ -177,7 +177,7 @@ static int ikc_lb_create(struct ikc_slot_desc *slots, unsigned int nr)
 		return PTR_ERR(b);
 	}
 	lb->end[1] = b;
-	lb->area->peer_apicid = ikc_default_cpu(0);
+	lb->area->peer_apicid = cpu_to_le32(ikc_default_cpu(0));
 
 	ret = ikc_peer_add(a);
 	if (ret) {

@@ -211,9 +211,9 @@ static void ikc_host_add(const struct mk_partition_info *info)
 
 	area = phys_to_virt(info->ikc_pa);
 	ikc_area_init(area, slots, nr);
-	area->owner_apicid = ikc_part_cpu_addr(NULL, ikc_default_cpu(0));
+	area->owner_apicid = cpu_to_le32(ikc_part_cpu_addr(NULL, ikc_default_cpu(0)));
 	/* Until the partition says otherwise: its boot CPU. */
-	area->peer_apicid = part->apicids[0];
+	area->peer_apicid = cpu_to_le32(part->apicids[0]);
 
 	peer = ikc_peer_create(&ikc_host_ops, "partition", area, true, part);
 	if (IS_ERR(peer)) {
@@ -224,7 +224,7 @@ static void ikc_host_add(const struct mk_partition_info *info)
 	part->peer = peer;
 	if (ikc_peer_add(peer))
 		return;
-	WRITE_ONCE(area->owner_state, IKC_SIDE_UP);
+	ikc_shm_write(&area->owner_state, IKC_SIDE_UP);
 	mutex_lock(&ikc_parts_lock);
 	list_add_tail_rcu(&part->node, &ikc_parts);
 	mutex_unlock(&ikc_parts_lock);
@@ -301,6 +301,12 @@ static int __init ikc_guest_init(phys_addr_t pa, size_t size)
 	area = memremap(pa, IKC_AREA_SIZE, MEMREMAP_WB);
 	if (!area)
 		return -ENOMEM;
+	/* A host with no services for us leaves the area untouched. */
+	if (!ikc_shm_read(&area->magic)) {
+		pr_info("the host offers no IKC channels\n");
+		memunmap(area);
+		return 0;
+	}
 	part = kzalloc(sizeof(*part), GFP_KERNEL);
 	if (!part) {
 		memunmap(area);
@@ -315,14 +321,14 @@ static int __init ikc_guest_init(phys_addr_t pa, size_t size)
 		return PTR_ERR(peer);
 	}
 	part->peer = peer;
-	WRITE_ONCE(area->peer_apicid, ikc_part_cpu_addr(NULL, ikc_default_cpu(0)));
+	ikc_shm_write(&area->peer_apicid, ikc_part_cpu_addr(NULL, ikc_default_cpu(0)));
 	ret = ikc_peer_add(peer);
 	if (ret) {
 		pr_err("the host's shared area is not usable: %d\n", ret);
 		return ret;
 	}
 	list_add_tail_rcu(&part->node, &ikc_parts);
-	if (READ_ONCE(area->owner_state) == IKC_SIDE_UP)
+	if (ikc_shm_read(&area->owner_state) == IKC_SIDE_UP)
 		ikc_peer_set_up(peer, true);
 	ikc_peer_say_state(peer, IKC_SIDE_UP);
 	return 0;

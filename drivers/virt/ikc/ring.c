@@ -34,7 +34,7 @@ void ikc_ring_init_producer(struct ikc_ring *r, struct ikc_ring_shm *shm,
 {
 	r->shm = shm;
 	r->msgs = msgs;
-	r->prod = READ_ONCE(shm->prod);
+	r->prod = ikc_shm_read(&shm->prod);
 	r->cons = 0;
 }
 
@@ -50,7 +50,7 @@ void ikc_ring_init_consumer(struct ikc_ring *r, struct ikc_ring_shm *shm,
 	r->shm = shm;
 	r->msgs = msgs;
 	r->prod = 0;
-	r->cons = READ_ONCE(shm->cons);
+	r->cons = ikc_shm_read(&shm->cons);
 }
 
 /**
@@ -63,7 +63,7 @@ void ikc_ring_init_consumer(struct ikc_ring *r, struct ikc_ring_shm *shm,
  */
 int ikc_ring_produce(struct ikc_ring *r, const struct ikc_msg *msg)
 {
-	u32 used = r->prod - READ_ONCE(r->shm->cons);
+	u32 used = r->prod - ikc_shm_read(&r->shm->cons);
 
 	if (used > IKC_RING_ENTRIES)
 		return -EPROTO;
@@ -77,7 +77,7 @@ int ikc_ring_produce(struct ikc_ring *r, const struct ikc_msg *msg)
 	memcpy(&r->msgs[r->prod & IKC_RING_MASK], msg, sizeof(*msg));
 	r->prod++;
 	/* The message is written before the consumer can see its index. */
-	smp_store_release(&r->shm->prod, r->prod);
+	smp_store_release(&r->shm->prod, cpu_to_le32(r->prod));
 	return 0;
 }
 
@@ -90,7 +90,7 @@ int ikc_ring_produce(struct ikc_ring *r, const struct ikc_msg *msg)
 int ikc_ring_pending(struct ikc_ring *r)
 {
 	/* Pairs with the release in ikc_ring_produce(): messages are there. */
-	u32 avail = smp_load_acquire(&r->shm->prod) - r->cons;
+	u32 avail = le32_to_cpu(smp_load_acquire(&r->shm->prod)) - r->cons;
 
 	if (avail > IKC_RING_ENTRIES)
 		return -EPROTO;
@@ -116,7 +116,7 @@ int ikc_ring_consume(struct ikc_ring *r, struct ikc_msg *msg)
 	memcpy(msg, &r->msgs[r->cons & IKC_RING_MASK], sizeof(*msg));
 	r->cons++;
 	/* The copy is complete before the producer may reuse the slot. */
-	smp_store_release(&r->shm->cons, r->cons);
+	smp_store_release(&r->shm->cons, cpu_to_le32(r->cons));
 	return 0;
 }
 
@@ -131,7 +131,7 @@ bool ikc_ring_needs_notify(struct ikc_ring *r)
 {
 	/* Our index is published before we look at the consumer's request. */
 	smp_mb();
-	return READ_ONCE(r->shm->want_notify);
+	return ikc_shm_read(&r->shm->want_notify);
 }
 
 /**
@@ -141,7 +141,7 @@ bool ikc_ring_needs_notify(struct ikc_ring *r)
  */
 void ikc_ring_arm(struct ikc_ring *r, bool want_notify)
 {
-	WRITE_ONCE(r->shm->want_notify, want_notify);
+	ikc_shm_write(&r->shm->want_notify, want_notify);
 	/* The request is visible before the caller looks at the ring again. */
 	smp_mb();
 }
@@ -155,18 +155,19 @@ void ikc_ring_arm(struct ikc_ring *r, bool want_notify)
  */
 int ikc_msg_check(const struct ikc_msg *msg)
 {
-	if (msg->flags & ~(IKC_MSG_POOL | IKC_MSG_PAGES))
+	u32 flags = le16_to_cpu(msg->flags), len = le32_to_cpu(msg->len);
+	u32 block = le16_to_cpu(msg->block), nr = le16_to_cpu(msg->nr_blocks);
+
+	if (flags & ~(IKC_MSG_POOL | IKC_MSG_PAGES))
 		return -EPROTO;
-	if (msg->len > IKC_MSG_MAX)
+	if (len > IKC_MSG_MAX)
 		return -EPROTO;
-	if (msg->flags & IKC_MSG_PAGES &&
-	    (!msg->len || msg->len % sizeof(struct ikc_page_ref)))
+	if (flags & IKC_MSG_PAGES && (!len || len % sizeof(struct ikc_page_ref)))
 		return -EPROTO;
-	if (!(msg->flags & IKC_MSG_POOL))
-		return msg->len <= IKC_MSG_INLINE ? 0 : -EPROTO;
-	if (!msg->nr_blocks || msg->block >= IKC_POOL_BLOCKS ||
-	    msg->nr_blocks > IKC_POOL_BLOCKS - msg->block ||
-	    msg->len > (u32)msg->nr_blocks * IKC_POOL_BLOCK_SIZE)
+	if (!(flags & IKC_MSG_POOL))
+		return len <= IKC_MSG_INLINE ? 0 : -EPROTO;
+	if (!nr || block >= IKC_POOL_BLOCKS || nr > IKC_POOL_BLOCKS - block ||
+	    len > nr * IKC_POOL_BLOCK_SIZE)
 		return -EPROTO;
 	return 0;
 }

@@ -30,9 +30,9 @@ static int ring_init(struct kunit *test)
 static void msg_of(struct ikc_msg *m, u32 i)
 {
 	memset(m, 0, sizeof(*m));
-	m->type = 7;
-	m->tag = i;
-	m->len = sizeof(i);
+	m->type = cpu_to_le16(7);
+	m->tag = cpu_to_le32(i);
+	m->len = cpu_to_le32(sizeof(i));
 	memcpy(m->data, &i, sizeof(i));
 }
 
@@ -58,7 +58,7 @@ static void ring_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ikc_ring_produce(&f->prod, &m), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, ikc_ring_pending(&f->cons), IKC_RING_ENTRIES);
 	KUNIT_ASSERT_EQ(test, ikc_ring_consume(&f->cons, &m), 0);
-	KUNIT_EXPECT_EQ(test, m.tag, 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(m.tag), 0);
 	/* One slot free again. */
 	KUNIT_EXPECT_EQ(test, ikc_ring_produce(&f->prod, &m), 0);
 	KUNIT_EXPECT_EQ(test, ikc_ring_produce(&f->prod, &m), -EAGAIN);
@@ -72,8 +72,8 @@ static void ring_wrap(struct kunit *test)
 	struct ikc_msg m;
 	u32 i, n = 0;
 
-	f->shm.prod = start;
-	f->shm.cons = start;
+	f->shm.prod = cpu_to_le32(start);
+	f->shm.cons = cpu_to_le32(start);
 	ikc_ring_init_producer(&f->prod, &f->shm, f->msgs);
 	ikc_ring_init_consumer(&f->cons, &f->shm, f->msgs);
 	for (i = 0; i < 1000; i++) {
@@ -82,17 +82,17 @@ static void ring_wrap(struct kunit *test)
 		/* Keep the ring from empty to nearly full. */
 		if (i % 3 == 2 || ikc_ring_pending(&f->cons) == IKC_RING_ENTRIES) {
 			while (ikc_ring_consume(&f->cons, &m) == 0) {
-				KUNIT_ASSERT_EQ(test, m.tag, n);
+				KUNIT_ASSERT_EQ(test, le32_to_cpu(m.tag), n);
 				KUNIT_ASSERT_EQ(test, ikc_msg_check(&m), 0);
 				n++;
 			}
 		}
 	}
 	while (ikc_ring_consume(&f->cons, &m) == 0)
-		KUNIT_ASSERT_EQ(test, m.tag, n++);
+		KUNIT_ASSERT_EQ(test, le32_to_cpu(m.tag), n++);
 	KUNIT_EXPECT_EQ(test, n, 1000);
-	KUNIT_EXPECT_EQ(test, f->shm.prod, start + 1000);
-	KUNIT_EXPECT_LT(test, f->shm.prod, start);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(f->shm.prod), start + 1000);
+	KUNIT_EXPECT_LT(test, le32_to_cpu(f->shm.prod), start);
 }
 
 /* The peer is the producer and claims more than a full ring. */
@@ -101,14 +101,14 @@ static void ring_bad_producer_index(struct kunit *test)
 	struct ring_fixture *f = test->priv;
 	struct ikc_msg m;
 
-	WRITE_ONCE(f->shm.prod, IKC_RING_ENTRIES + 1);
+	ikc_shm_write(&f->shm.prod, IKC_RING_ENTRIES + 1);
 	KUNIT_EXPECT_EQ(test, ikc_ring_pending(&f->cons), -EPROTO);
 	KUNIT_EXPECT_EQ(test, ikc_ring_consume(&f->cons, &m), -EPROTO);
 	/* Behind our consumer index: as bad. */
-	WRITE_ONCE(f->shm.prod, (u32)-1);
+	ikc_shm_write(&f->shm.prod, (u32)-1);
 	KUNIT_EXPECT_EQ(test, ikc_ring_consume(&f->cons, &m), -EPROTO);
 	/* Exactly full is fine. */
-	WRITE_ONCE(f->shm.prod, IKC_RING_ENTRIES);
+	ikc_shm_write(&f->shm.prod, IKC_RING_ENTRIES);
 	KUNIT_EXPECT_EQ(test, ikc_ring_pending(&f->cons), IKC_RING_ENTRIES);
 }
 
@@ -119,11 +119,11 @@ static void ring_bad_consumer_index(struct kunit *test)
 	struct ikc_msg m;
 
 	msg_of(&m, 1);
-	WRITE_ONCE(f->shm.cons, 5);
+	ikc_shm_write(&f->shm.cons, 5);
 	KUNIT_EXPECT_EQ(test, ikc_ring_produce(&f->prod, &m), -EPROTO);
 	/* Our own index is untouched by what the peer wrote. */
 	KUNIT_EXPECT_EQ(test, f->prod.prod, 0);
-	WRITE_ONCE(f->shm.cons, 0);
+	ikc_shm_write(&f->shm.cons, 0);
 	KUNIT_EXPECT_EQ(test, ikc_ring_produce(&f->prod, &m), 0);
 }
 
@@ -137,7 +137,7 @@ static void ring_own_index_private(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ikc_ring_produce(&f->prod, &m), 0);
 	KUNIT_ASSERT_EQ(test, ikc_ring_consume(&f->cons, &m), 0);
 	/* A peer rewinds our published consumer index: we do not follow. */
-	WRITE_ONCE(f->shm.cons, 0);
+	ikc_shm_write(&f->shm.cons, 0);
 	KUNIT_EXPECT_EQ(test, f->cons.cons, 1);
 	KUNIT_EXPECT_EQ(test, ikc_ring_consume(&f->cons, &m), -EAGAIN);
 }
@@ -156,49 +156,49 @@ static void msg_limits(struct kunit *test)
 {
 	struct ikc_msg m = {};
 
-	m.len = IKC_MSG_INLINE;
+	m.len = cpu_to_le32(IKC_MSG_INLINE);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), 0);
-	m.len = IKC_MSG_INLINE + 1;
+	m.len = cpu_to_le32(IKC_MSG_INLINE + 1);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
-	m.len = 0;
-	m.flags = 0x40;
+	m.len = cpu_to_le32(0);
+	m.flags = cpu_to_le16(0x40);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
 
-	m.flags = IKC_MSG_POOL;
-	m.block = IKC_POOL_BLOCKS - 1;
-	m.nr_blocks = 1;
-	m.len = IKC_POOL_BLOCK_SIZE;
+	m.flags = cpu_to_le16(IKC_MSG_POOL);
+	m.block = cpu_to_le16(IKC_POOL_BLOCKS - 1);
+	m.nr_blocks = cpu_to_le16(1);
+	m.len = cpu_to_le32(IKC_POOL_BLOCK_SIZE);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), 0);
-	m.len = IKC_POOL_BLOCK_SIZE + 1;
+	m.len = cpu_to_le32(IKC_POOL_BLOCK_SIZE + 1);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
-	m.len = 1;
-	m.nr_blocks = 2;
+	m.len = cpu_to_le32(1);
+	m.nr_blocks = cpu_to_le16(2);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
-	m.nr_blocks = 0;
+	m.nr_blocks = cpu_to_le16(0);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
-	m.block = IKC_POOL_BLOCKS;
-	m.nr_blocks = 1;
+	m.block = cpu_to_le16(IKC_POOL_BLOCKS);
+	m.nr_blocks = cpu_to_le16(1);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
-	m.block = 0xffff;
-	m.nr_blocks = 0xffff;
+	m.block = cpu_to_le16(0xffff);
+	m.nr_blocks = cpu_to_le16(0xffff);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
 
-	m.block = 0;
-	m.nr_blocks = IKC_MSG_MAX / IKC_POOL_BLOCK_SIZE;
-	m.len = IKC_MSG_MAX;
+	m.block = cpu_to_le16(0);
+	m.nr_blocks = cpu_to_le16(IKC_MSG_MAX / IKC_POOL_BLOCK_SIZE);
+	m.len = cpu_to_le32(IKC_MSG_MAX);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), 0);
-	m.nr_blocks++;
-	m.len = IKC_MSG_MAX + 1;
+	le16_add_cpu(&m.nr_blocks, 1);
+	m.len = cpu_to_le32(IKC_MSG_MAX + 1);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
 
-	m.flags = IKC_MSG_POOL | IKC_MSG_PAGES;
-	m.nr_blocks = 1;
-	m.len = sizeof(struct ikc_page_ref) * 3;
+	m.flags = cpu_to_le16(IKC_MSG_POOL | IKC_MSG_PAGES);
+	m.nr_blocks = cpu_to_le16(1);
+	m.len = cpu_to_le32(sizeof(struct ikc_page_ref) * 3);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), 0);
-	m.len = sizeof(struct ikc_page_ref) + 1;
+	m.len = cpu_to_le32(sizeof(struct ikc_page_ref) + 1);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
-	m.flags = IKC_MSG_PAGES;
-	m.len = 0;
+	m.flags = cpu_to_le16(IKC_MSG_PAGES);
+	m.len = cpu_to_le32(0);
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
 }
 

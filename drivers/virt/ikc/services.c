@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The IKC services, by the numbers include/linux/ikc.h gives them, and
- * the lists of services that say what a new shared area's slots are for.
+ * The IKC services, by the numbers include/linux/multikernel/ikc_area.h
+ * gives them, and the lists of services that say what a new shared area's
+ * slots are for.
  */
 
 #include <linux/errno.h>
@@ -52,6 +53,7 @@ static int ikc_parse_slot(char *tok, struct ikc_slot_desc *d)
 	char *rep = strchr(tok, '*'), *at = strchr(tok, '@'), *arg;
 	const struct ikc_service *svc;
 	unsigned int n = 1;
+	u32 value = 0;
 
 	if (rep) {
 		*rep++ = '\0';
@@ -63,18 +65,19 @@ static int ikc_parse_slot(char *tok, struct ikc_slot_desc *d)
 		*at++ = '\0';
 		if (strcmp(at, "part"))
 			return -EINVAL;
-		d->flags = IKC_SLOT_OFFERED_BY_PEER;
+		d->flags = cpu_to_le32(IKC_SLOT_OFFERED_BY_PEER);
 	}
 	arg = strchr(tok, ':');
 	if (arg) {
 		*arg++ = '\0';
-		if (kstrtou32(arg, 0, &d->arg))
+		if (kstrtou32(arg, 0, &value))
 			return -EINVAL;
+		d->arg = cpu_to_le32(value);
 	}
 	svc = ikc_service_by_name(tok);
 	if (!svc || svc->has_arg != !!arg)
 		return -EINVAL;
-	d->service = svc - ikc_services;
+	d->service = cpu_to_le32(svc - ikc_services);
 	return n;
 }
 

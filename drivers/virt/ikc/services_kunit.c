@@ -47,12 +47,12 @@ static void services_lists(struct kunit *test)
 	n = ikc_parse_slots("echo@part*2, virtio:3\n", d);
 	KUNIT_ASSERT_EQ(test, n, 3);
 	for (i = 0; i < 2; i++) {
-		KUNIT_EXPECT_EQ(test, d[i].service, IKC_SVC_ECHO);
-		KUNIT_EXPECT_EQ(test, d[i].flags, IKC_SLOT_OFFERED_BY_PEER);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(d[i].service), IKC_SVC_ECHO);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(d[i].flags), IKC_SLOT_OFFERED_BY_PEER);
 	}
-	KUNIT_EXPECT_EQ(test, d[2].service, IKC_SVC_VIRTIO);
-	KUNIT_EXPECT_EQ(test, d[2].arg, 3);
-	KUNIT_EXPECT_EQ(test, d[2].flags, 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(d[2].service), IKC_SVC_VIRTIO);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(d[2].arg), 3);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(d[2].flags), 0);
 	KUNIT_EXPECT_EQ(test, ikc_parse_slots("echo*16", d), IKC_MAX_SLOTS);
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -2,7 +2,7 @@
 /*
  * virtio over IKC: the front end.  A virtio transport whose device lives
  * in another kernel, reached through an IKC_SVC_VIRTIO channel (see
- * virtio_ikc_proto.h).  The vrings are ordinary guest memory handed to the
+ * <linux/multikernel/virtio_ikc.h>).  The vrings are ordinary guest memory handed to the
  * device by physical address; the control plane and the notifications
  * are IKC messages.
  *
@@ -21,6 +21,7 @@
 #include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/multikernel/virtio_ikc.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -29,11 +30,13 @@
 #include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
-#include "virtio_ikc_proto.h"
-
-static_assert(VIRTIO_IKC_MSG_MAX <= IKC_MSG_INLINE);
-
-#define VI_TIMEOUT	msecs_to_jiffies(VIRTIO_IKC_TIMEOUT_MS)
+/*
+ * How long the front end waits for a response from a back end that is
+ * still up (a peer going down ends the wait at once).  Generous: the
+ * back end answers from a work item of a kernel that may be loaded.
+ */
+#define VIRTIO_IKC_TIMEOUT_MS	30000
+#define VI_TIMEOUT		msecs_to_jiffies(VIRTIO_IKC_TIMEOUT_MS)
 
 /* Transport feature bits the device may offer through us. */
 #define VI_TRANSPORT_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) |		\

@@ -18,6 +18,7 @@
 #include <linux/ikc.h>
 #include <linux/kfifo.h>
 #include <linux/module.h>
+#include <linux/multikernel/virtio_ikc.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/sizes.h>
@@ -33,10 +34,6 @@
 #include <linux/virtio_ids.h>
 #include <linux/vringh.h>
 #include <linux/workqueue.h>
-
-#include "virtio_ikc_proto.h"
-
-static_assert(VIRTIO_IKC_MSG_MAX <= IKC_MSG_INLINE);
 
 #define VCON_MAX_LINES		16
 #define VCON_RX_QUEUE		0	/* receiveq: tty -> front end */

@@ -141,8 +141,8 @@ int mk_arch_start(const struct mk_part_layout *mem,
 
 	memset(phys_to_virt(img->status), 0, PAGE_SIZE);
 	info = phys_to_virt(img->boot_info);
-	info->wall_ns = ktime_get_real_ns();
-	info->wall_tsc = rdtsc();
+	info->wall_ns = cpu_to_le64(ktime_get_real_ns());
+	info->wall_tsc = cpu_to_le64(rdtsc());
 
 	/* Everything above is in memory before the CPU can look at it. */
 	mb();

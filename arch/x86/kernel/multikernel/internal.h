@@ -5,8 +5,37 @@
 
 #include <asm/multikernel.h>
 
+/**
+ * struct mk_part_boot - a partition's boot information (struct
+ * mk_boot_info), decoded and checked
+ * @id: the partition's id on its host
+ * @nr_cpus: number of entries of @apicids, 1 to MK_MAX_PART_CPUS
+ * @console_port: I/O port of its legacy UART, or 0
+ * @tsc_khz: TSC frequency, never 0
+ * @lapic_timer_hz: local APIC timer ticks per second, or 0
+ * @status_pa: the status page, page aligned
+ * @wall_ns: the host's CLOCK_REALTIME at the start ...
+ * @wall_tsc: ... and the TSC then
+ * @apicids: APIC ids of its CPUs, the boot CPU first
+ * @ikc_pa: the IKC shared area, page aligned ...
+ * @ikc_size: ... and its size, a multiple of the page size
+ */
+struct mk_part_boot {
+	u32 id;
+	u32 nr_cpus;
+	u32 console_port;
+	u64 tsc_khz;
+	u64 lapic_timer_hz;
+	phys_addr_t status_pa;
+	u64 wall_ns;
+	u64 wall_tsc;
+	u32 apicids[MK_MAX_PART_CPUS];
+	phys_addr_t ikc_pa;
+	u64 ikc_size;
+};
+
 /* Partition side */
-extern struct mk_boot_info mk_boot_info;
+extern struct mk_part_boot mk_boot;
 void mk_partition_machine_ops(void);
 
 /* Pages of a partition's memory below 1 MiB: trampoline, then page tables. */

@@ -112,19 +112,20 @@ static void mk_fill_boot_info(struct mk_boot_info *info, u32 id,
 			      const struct cpumask *cpus, int console,
 			      phys_addr_t status, phys_addr_t ikc)
 {
-	unsigned int cpu;
+	unsigned int cpu, nr = 0;
 
-	info->version = MK_BOOT_INFO_VERSION;
-	info->id = id;
+	info->version = cpu_to_le32(MK_BOOT_INFO_VERSION);
+	info->id = cpu_to_le32(id);
 	for_each_cpu(cpu, cpus)
-		info->apicids[info->nr_cpus++] = per_cpu(x86_cpu_to_apicid, cpu);
-	info->console_port = console >= 0 ? mk_uart_ports[console] : 0;
-	info->tsc_khz = tsc_khz;
+		info->apicids[nr++] = cpu_to_le32(per_cpu(x86_cpu_to_apicid, cpu));
+	info->nr_cpus = cpu_to_le32(nr);
+	info->console_port = cpu_to_le32(console >= 0 ? mk_uart_ports[console] : 0);
+	info->tsc_khz = cpu_to_le64(tsc_khz);
 	/* Per second: the partition's kernel may run at another HZ. */
-	info->lapic_timer_hz = (u64)lapic_timer_period * HZ;
-	info->status_pa = status;
-	info->ikc_pa = ikc;
-	info->ikc_size = MK_IKC_AREA_SIZE;
+	info->lapic_timer_hz = cpu_to_le64((u64)lapic_timer_period * HZ);
+	info->status_pa = cpu_to_le64(status);
+	info->ikc_pa = cpu_to_le64(ikc);
+	info->ikc_size = cpu_to_le64(MK_IKC_AREA_SIZE);
 }
 
 /**

@@ -34,7 +34,7 @@
 
 #include "internal.h"
 
-struct mk_boot_info mk_boot_info __ro_after_init;
+struct mk_part_boot mk_boot __ro_after_init;
 static bool mk_partition __ro_after_init;
 
 /**
@@ -49,24 +49,24 @@ bool multikernel_is_partition(void)
 
 static unsigned long mk_tsc_khz(void)
 {
-	return mk_boot_info.tsc_khz;
+	return mk_boot.tsc_khz;
 }
 
 static void __init mk_timer_init(void)
 {
 	/* 0: the TSC deadline timer needs no calibration. */
-	if (mk_boot_info.lapic_timer_hz)
-		lapic_timer_period = div_u64(mk_boot_info.lapic_timer_hz, HZ);
+	if (mk_boot.lapic_timer_hz)
+		lapic_timer_period = div_u64(mk_boot.lapic_timer_hz, HZ);
 }
 
 /* The host's wall clock at start, advanced by the TSC since then. */
 static void mk_get_wallclock(struct timespec64 *now)
 {
-	u64 ns = mk_boot_info.wall_ns;
+	u64 ns = mk_boot.wall_ns;
 
 	if (ns)
-		ns += mul_u64_u64_div_u64(rdtsc() - mk_boot_info.wall_tsc,
-					  NSEC_PER_MSEC, mk_boot_info.tsc_khz);
+		ns += mul_u64_u64_div_u64(rdtsc() - mk_boot.wall_tsc,
+					  NSEC_PER_MSEC, mk_boot.tsc_khz);
 	*now = ns_to_timespec64(ns);
 }
 
@@ -81,8 +81,8 @@ static void __init mk_parse_smp_cfg(void)
 	unsigned int i;
 
 	register_lapic_address(APIC_DEFAULT_PHYS_BASE);
-	for (i = 0; i < mk_boot_info.nr_cpus; i++)
-		topology_register_apic(mk_boot_info.apicids[i],
+	for (i = 0; i < mk_boot.nr_cpus; i++)
+		topology_register_apic(mk_boot.apicids[i],
 				       CPU_ACPIID_INVALID, true);
 	smp_found_config = 1;
 }
@@ -101,7 +101,7 @@ static int __init mk_pci_arch_init(void)
  */
 static void mk_serial_fixup(int port, struct uart_port *up, u32 *capabilities)
 {
-	if (mk_boot_info.console_port && up->iobase == mk_boot_info.console_port) {
+	if (mk_boot.console_port && up->iobase == mk_boot.console_port) {
 		up->irq = 0;
 		return;
 	}
@@ -118,13 +118,30 @@ static void __init mk_serial_setup(void)
 }
 #endif
 
-static bool __init mk_boot_info_valid(const struct mk_boot_info *info)
+/* The host's words, in our byte order, and whether we can run on them. */
+static bool __init mk_decode_boot_info(const struct mk_boot_info *info,
+				       struct mk_part_boot *b)
 {
-	return info->version == MK_BOOT_INFO_VERSION &&
-	       info->nr_cpus >= 1 && info->nr_cpus <= MK_MAX_PART_CPUS &&
-	       info->tsc_khz && info->status_pa &&
-	       PAGE_ALIGNED(info->status_pa) && PAGE_ALIGNED(info->ikc_pa) &&
-	       PAGE_ALIGNED(info->ikc_size);
+	unsigned int i;
+
+	if (le32_to_cpu(info->version) != MK_BOOT_INFO_VERSION)
+		return false;
+	b->id = le32_to_cpu(info->id);
+	b->nr_cpus = le32_to_cpu(info->nr_cpus);
+	if (b->nr_cpus < 1 || b->nr_cpus > MK_MAX_PART_CPUS)
+		return false;
+	for (i = 0; i < b->nr_cpus; i++)
+		b->apicids[i] = le32_to_cpu(info->apicids[i]);
+	b->console_port = le32_to_cpu(info->console_port);
+	b->tsc_khz = le64_to_cpu(info->tsc_khz);
+	b->lapic_timer_hz = le64_to_cpu(info->lapic_timer_hz);
+	b->status_pa = le64_to_cpu(info->status_pa);
+	b->wall_ns = le64_to_cpu(info->wall_ns);
+	b->wall_tsc = le64_to_cpu(info->wall_tsc);
+	b->ikc_pa = le64_to_cpu(info->ikc_pa);
+	b->ikc_size = le64_to_cpu(info->ikc_size);
+	return b->tsc_khz && b->status_pa && PAGE_ALIGNED(b->status_pa) &&
+	       PAGE_ALIGNED(b->ikc_pa) && PAGE_ALIGNED(b->ikc_size);
 }
 
 /**
@@ -138,8 +155,8 @@ phys_addr_t multikernel_ikc_area(size_t *size)
 {
 	if (!multikernel_is_partition())
 		return 0;
-	*size = mk_boot_info.ikc_size;
-	return mk_boot_info.ikc_pa;
+	*size = mk_boot.ikc_size;
+	return mk_boot.ikc_pa;
 }
 
 /**
@@ -152,16 +169,17 @@ phys_addr_t multikernel_ikc_area(size_t *size)
 void __init multikernel_partition_setup(u64 pa_data, u32 data_len)
 {
 	struct setup_data *data;
+	bool usable;
 
-	if (data_len < sizeof(*data) + sizeof(mk_boot_info)) {
+	if (data_len < sizeof(*data) + sizeof(struct mk_boot_info)) {
 		pr_err("setup_data too short (%u bytes): not a partition\n",
 		       data_len);
 		return;
 	}
 	data = early_memremap(pa_data, data_len);
-	memcpy(&mk_boot_info, data->data, sizeof(mk_boot_info));
+	usable = mk_decode_boot_info((struct mk_boot_info *)data->data, &mk_boot);
 	early_memunmap(data, data_len);
-	if (!mk_boot_info_valid(&mk_boot_info)) {
+	if (!usable) {
 		pr_err("unsupported boot information: not a partition\n");
 		return;
 	}

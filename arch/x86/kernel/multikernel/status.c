@@ -38,7 +38,7 @@ static void mk_report(enum mk_part_state state, const char *reason)
 		strscpy(mk_status->reason, reason, sizeof(mk_status->reason));
 	/* The host reads the reason once it sees the state. */
 	smp_wmb();
-	WRITE_ONCE(mk_status->state, state);
+	WRITE_ONCE(mk_status->state, cpu_to_le32(state));
 }
 
 static void mk_heartbeat(struct work_struct *work);
@@ -47,16 +47,18 @@ static DECLARE_DELAYED_WORK(mk_heartbeat_work, mk_heartbeat);
 static void mk_heartbeat(struct work_struct *work)
 {
 	static unsigned long poweroff_asked;
+	static u64 beats;
 
-	WRITE_ONCE(mk_status->online_cpus, num_online_cpus());
-	WRITE_ONCE(mk_status->mem_total_kb, totalram_pages() << (PAGE_SHIFT - 10));
-	WRITE_ONCE(mk_status->heartbeat, mk_status->heartbeat + 1);
+	WRITE_ONCE(mk_status->online_cpus, cpu_to_le32(num_online_cpus()));
+	WRITE_ONCE(mk_status->mem_total_kb,
+		   cpu_to_le64(totalram_pages() << (PAGE_SHIFT - 10)));
+	WRITE_ONCE(mk_status->heartbeat, cpu_to_le64(++beats));
 
 	/*
 	 * Ask userspace first, like a power button; if it does not act (an
 	 * init that ignores the signal, or is not up yet), power off anyway.
 	 */
-	if (READ_ONCE(mk_status->cmd) == MK_CMD_POWEROFF) {
+	if (le32_to_cpu(READ_ONCE(mk_status->cmd)) == MK_CMD_POWEROFF) {
 		if (!poweroff_asked) {
 			poweroff_asked = jiffies;
 			pr_info("the host asks us to power off\n");
@@ -137,7 +139,7 @@ static int __init mk_status_init(void)
 	if (!multikernel_is_partition())
 		return 0;
 
-	mk_status = memremap(mk_boot_info.status_pa, PAGE_SIZE, MEMREMAP_WB);
+	mk_status = memremap(mk_boot.status_pa, PAGE_SIZE, MEMREMAP_WB);
 	if (!mk_status) {
 		pr_err("cannot map the status page\n");
 		return -ENOMEM;
@@ -146,14 +148,14 @@ static int __init mk_status_init(void)
 	register_sys_off_handler(SYS_OFF_MODE_POWER_OFF, SYS_OFF_PRIO_PLATFORM,
 				 mk_sys_off, NULL);
 
-	WRITE_ONCE(mk_status->init_tsc, rdtsc());
-	mk_status->version = MK_STATUS_VERSION;
+	WRITE_ONCE(mk_status->init_tsc, cpu_to_le64(rdtsc()));
+	mk_status->version = cpu_to_le32(MK_STATUS_VERSION);
 	/* The magic last: the host ignores the page until it is set. */
 	smp_wmb();
-	WRITE_ONCE(mk_status->magic, MK_STATUS_MAGIC);
+	WRITE_ONCE(mk_status->magic, cpu_to_le32(MK_STATUS_MAGIC));
 	mk_heartbeat(NULL);
 	mk_report(MK_PART_RUNNING, NULL);
-	pr_info("partition %u running on %u CPUs, %lu MiB\n", mk_boot_info.id,
+	pr_info("partition %u running on %u CPUs, %lu MiB\n", mk_boot.id,
 		num_online_cpus(), totalram_pages() >> (20 - PAGE_SHIFT));
 	return 0;
 }

@@ -36,10 +36,8 @@
 #include <stdatomic.h>
 
 #include "ikc_util.h"
+#include "test_partition.h"
 
-#define PART_KERNEL	"/boot/partition-bzImage"
-#define PART_INITRD	"/boot/partition-initramfs.cpio.gz"
-#define PART_CPUS	"2-3"
 #define PART_CMDLINE	"console=ttyS1,115200 mkpart.action=idle"
 #define SERVICES	"/sys/module/ikc/parameters/partition_services"
 #define BENCH_SERVICES	"echo@part*6 echo virtio:3"
@@ -516,9 +514,9 @@ static int setup_partition(struct bench *b)
 	FILE *f;
 	int ret;
 
-	if (access(PART_KERNEL, R_OK) || access("/dev/multikernel", R_OK)) {
+	if (access(TEST_PART_KERNEL, R_OK) || access("/dev/multikernel", R_OK)) {
 		fprintf(stderr, "ikc_bench: no %s or no /dev/multikernel (try -l)\n",
-			PART_KERNEL);
+			TEST_PART_KERNEL);
 		return -1;
 	}
 	ret = mk_read_text(SERVICES, b->old_services, sizeof(b->old_services));
@@ -534,8 +532,9 @@ static int setup_partition(struct bench *b)
 	}
 	b->services_changed = true;
 	snprintf(cmd, sizeof(cmd),
-		 "mkctl boot --cpus %s --mem 128M --console 1 --kernel %s --initrd %s --cmdline '%s' --wait 300",
-		 PART_CPUS, PART_KERNEL, PART_INITRD, PART_CMDLINE);
+		 "mkctl boot --cpus %s --mem " TEST_PART_MEM
+		 " --console 1 --kernel %s --initrd %s --cmdline '%s' --wait 300",
+		 TEST_PART_CPUS, TEST_PART_KERNEL, TEST_PART_INITRD, PART_CMDLINE);
 	f = popen(cmd, "r");
 	if (!f) {
 		perror("ikc_bench: popen mkctl");
@@ -658,7 +657,7 @@ int main(int argc, char **argv)
 		       b.server, b.client, NR_CHANS);
 	else
 		printf("ikc_bench: partition %d on host CPUs %s, peer %s, %d echo channels\n",
-		       b.id, PART_CPUS, b.client, NR_CHANS);
+		       b.id, TEST_PART_CPUS, b.client, NR_CHANS);
 	printf("ikc_bench: %d round trips per run, %d handling CPUs, %ld host CPUs online\n",
 	       b.rounds, b.handler_cpus, sysconf(_SC_NPROCESSORS_ONLN));
 

@@ -21,9 +21,8 @@
 
 #include "../kselftest_harness.h"
 #include "ikc_util.h"
+#include "test_partition.h"
 
-#define PART_KERNEL	"/boot/partition-bzImage"
-#define PART_INITRD	"/boot/partition-initramfs.cpio.gz"
 /* Kernel messages on ttyS1 too, where the harness looks for splats. */
 #define PART_CMDLINE	"console=hvc0 console=ttyS1,115200 kunit.enable=0 mkpart.action=idle"
 #define NR_ECHO_CLIENTS	4	/* slots 0-3: served by the partition */
@@ -50,11 +49,12 @@ FIXTURE_SETUP(part)
 	self->id = -1;
 	if (access(IKC_BUS, F_OK))
 		SKIP(return, "no IKC bus (CONFIG_IKC=n)");
-	if (access(PART_KERNEL, R_OK) || access("/dev/multikernel", R_OK))
+	if (access(TEST_PART_KERNEL, R_OK) || access("/dev/multikernel", R_OK))
 		SKIP(return, "no partition kernel or no /dev/multikernel");
 	snprintf(cmd, sizeof(cmd),
-		 "mkctl boot --cpus 2-3 --mem 128M --console 1 --wait 300 %s %s %s '%s'",
-		 "--kernel " PART_KERNEL, "--initrd " PART_INITRD, "--cmdline",
+		 "mkctl boot --cpus " TEST_PART_CPUS " --mem " TEST_PART_MEM
+		 " --console 1 --wait 300 %s %s %s '%s'",
+		 "--kernel " TEST_PART_KERNEL, "--initrd " TEST_PART_INITRD, "--cmdline",
 		 PART_CMDLINE);
 	f = popen(cmd, "r");
 	ASSERT_NE(NULL, f);
@@ -184,7 +184,8 @@ TEST_F_TIMEOUT(part, console, 120)
 	 * A kernel message the partition printed once its init ran, kept
 	 * for us if it came before we opened the tty.
 	 */
-	EXPECT_TRUE(ikc_read_until(fd, buf, sizeof(buf), &len, "MKPART: shell on hvc0", 30000))
+	EXPECT_TRUE(ikc_read_until(fd, buf, sizeof(buf), &len,
+				   TEST_PART_MARK " shell on hvc0", 30000))
 		TH_LOG("no kernel messages on %s: got \"%.200s\"", path, buf);
 	/* Its shell computes what we ask: the text crossed both ways. */
 	ASSERT_EQ(20, write(fd, "echo IKC-$((6 * 7))\r", 20));
@@ -257,8 +258,10 @@ TEST_F_TIMEOUT(part, lifetimes, 300)
 		EXPECT_EQ(-ENOENT, ikc_find_peer("partition", self->id, chan, sizeof(chan)));
 		self->id = -1;
 		/* Started, not waited for: the host's side exists at once. */
-		f = popen("mkctl boot --cpus 2-3 --mem 128M --console none --kernel " PART_KERNEL
-			  " --initrd " PART_INITRD, "r");
+		f = popen("mkctl boot --cpus " TEST_PART_CPUS " --mem " TEST_PART_MEM
+			  " --console none --kernel " TEST_PART_KERNEL
+			  " --initrd " TEST_PART_INITRD,
+			  "r");
 		ASSERT_NE(NULL, f);
 		if (fgets(line, sizeof(line), f))
 			self->id = atoi(line);
@@ -332,10 +335,11 @@ FIXTURE_SETUP(setting)
 	char line[32];
 
 	self->id = -1;
-	if (access(IKC_BUS, F_OK) || access(PART_KERNEL, R_OK) ||
+	if (access(IKC_BUS, F_OK) || access(TEST_PART_KERNEL, R_OK) ||
 	    access("/dev/multikernel", R_OK))
 		SKIP(return, "no IKC bus, partition kernel or /dev/multikernel");
-	ASSERT_EQ(0, run_line("mkctl create --cpus 2-3 --mem 128M --console none",
+	ASSERT_EQ(0, run_line("mkctl create --cpus " TEST_PART_CPUS " --mem " TEST_PART_MEM
+			      " --console none",
 			      line, sizeof(line)));
 	self->id = atoi(line);
 }
@@ -387,7 +391,7 @@ TEST_F_TIMEOUT(setting, ikc_services, 300)
 	ASSERT_LE(0, mk_read_text(path, buf, sizeof(buf)));
 	EXPECT_STREQ("echo@part*2 echo", buf);
 	snprintf(cmd, sizeof(cmd), "mkctl load %d --kernel %s --initrd %s --cmdline '%s'",
-		 id, PART_KERNEL, PART_INITRD, PART_CMDLINE);
+		 id, TEST_PART_KERNEL, TEST_PART_INITRD, PART_CMDLINE);
 	ASSERT_EQ(0, system(cmd));
 	ASSERT_EQ(0, mkctl("mkctl start %d --wait 300", id));
 	ASSERT_EQ(-EBUSY, mk_write_text(path, "echo"));

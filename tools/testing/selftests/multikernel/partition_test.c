@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Partitions: /dev/multikernel creates, loads, starts, stops and destroys
- * other kernels on CPUs 2 and 3 and on memory from the pool the host set
- * aside with multikernel_mem=.  Bad arguments must fail with the documented
+ * other kernels on two CPUs (test_partition.h) and on memory from the
+ * pool the host set aside with multikernel_mem=.  Bad arguments must fail
+ * with the documented
  * errors and change nothing; a partition must boot, report its CPUs, memory
  * and heartbeat, power off when asked, stop when forced, be seen crashing,
  * and give back its CPUs and memory every time, for many cycles, without
@@ -40,17 +41,16 @@
 #include "../../../lib/multikernel/multikernel.h"
 #include "meminfo.h"
 #include "sysfs_util.h"
+#include "test_partition.h"
 
 #define MK_SYSFS	"/sys/kernel/multikernel"
 #define POOL_FILE	MKL_PARTITIONS_DIR "/pool"
-#define PART_KERNEL	"/boot/partition-bzImage"
-#define PART_INITRD	"/boot/partition-initramfs.cpio.gz"
 
 #define MIB		(1024ULL * 1024)
 #define POOL_SIZE	(384 * MIB)
 #define PART_MEM	(128 * MIB)
 #define CPU_MASK(n)	(1ULL << (n))
-#define CPUS_2_3	(CPU_MASK(2) | CPU_MASK(3))
+#define PART_CPUS	(CPU_MASK(TEST_PART_CPU0) | CPU_MASK(TEST_PART_CPU1))
 
 /* Booting takes up to 120 s under emulation. */
 #define BOOT_MS		180000
@@ -334,8 +334,8 @@ static void take_snapshot(struct snapshot *s)
 {
 	s->free = pool_free();
 	s->parts = mkl_list(NULL, 0);
-	s->online[0] = cpu_online(2);
-	s->online[1] = cpu_online(3);
+	s->online[0] = cpu_online(TEST_PART_CPU0);
+	s->online[1] = cpu_online(TEST_PART_CPU1);
 }
 
 /* A failed call must leave the partitions, the pool and the CPUs alone. */
@@ -355,14 +355,14 @@ static void expect_unchanged(struct __test_metadata *_metadata,
 	}
 	EXPECT_TRUE(before->online[0] == after.online[0] &&
 		    before->online[1] == after.online[1]) {
-		TH_LOG("%s: CPUs 2 and 3 online %d %d before, %d %d after", what,
+		TH_LOG("%s: the partition CPUs online %d %d before, %d %d after", what,
 		       before->online[0], before->online[1], after.online[0],
 		       after.online[1]);
 	}
 }
 
 /*
- * The host as it was before the test: CPUs 2 and 3 online, the whole pool
+ * The host as it was before the test: the partition CPUs online, the whole pool
  * free, no partition left.
  */
 static void expect_nothing_changed(struct __test_metadata *_metadata)
@@ -580,8 +580,9 @@ FIXTURE_SETUP(part)
 		SKIP(return, "no %s (CONFIG_MULTIKERNEL_PARTITION=n?)", MKL_DEVICE);
 	if (mkl_read_pool(&base, &total, &avail) || !total)
 		SKIP(return, "no partition pool: boot with multikernel_mem=384M@0x40000000");
-	if (cpu_online(2) < 0 || cpu_online(3) < 0)
-		SKIP(return, "needs CPUs 2 and 3 (and 0 and 1 for the host)");
+	if (cpu_online(TEST_PART_CPU0) < 0 || cpu_online(TEST_PART_CPU1) < 0)
+		SKIP(return, "needs CPUs %d and %d (and 0 and 1 for the host)",
+		     TEST_PART_CPU0, TEST_PART_CPU1);
 
 	self->fd = mkl_open();
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", MKL_DEVICE, strerror(-self->fd));
@@ -610,10 +611,10 @@ FIXTURE_TEARDOWN(part)
 
 static bool have_partition_kernel(void)
 {
-	return !access(PART_KERNEL, R_OK) && !access(PART_INITRD, R_OK);
+	return !access(TEST_PART_KERNEL, R_OK) && !access(TEST_PART_INITRD, R_OK);
 }
 
-#define NO_KERNEL	"no " PART_KERNEL " or " PART_INITRD
+#define NO_KERNEL	"no " TEST_PART_KERNEL " or " TEST_PART_INITRD
 
 /* A partition of @cpus and @mem, loaded to boot and do @action: its id. */
 static __u32 create_loaded(struct __test_metadata *_metadata, int fd,
@@ -627,7 +628,7 @@ static __u32 create_loaded(struct __test_metadata *_metadata, int fd,
 	ret = part_create(fd, cpus, mem, console, 0, &id);
 	ASSERT_EQ(0, ret) TH_LOG("create: %s", errname(ret));
 	make_cmdline(cmdline, sizeof(cmdline), console, action);
-	ret = part_load(fd, id, PART_KERNEL, PART_INITRD, cmdline);
+	ret = part_load(fd, id, TEST_PART_KERNEL, TEST_PART_INITRD, cmdline);
 	ASSERT_EQ(0, ret) {
 		TH_LOG("load '%s' into partition %u: %s", cmdline, id,
 		       errname(ret));
@@ -695,7 +696,7 @@ static void create_fails(struct __test_metadata *_metadata, int fd, void *arg,
 static bool as_nobody(int fd, bool keep_fd, int *res)
 {
 	int *shared, ok;
-	__u64 cpus = CPUS_2_3;
+	__u64 cpus = PART_CPUS;
 	pid_t pid;
 
 	shared = mmap(NULL, 2 * sizeof(int), PROT_READ | PROT_WRITE,
@@ -731,8 +732,9 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 		struct mk_create c;
 		__u64 tail;
 	} big;
-	__u64 mask[2] = { CPUS_2_3, 0 };
+	__u64 mask[2] = { PART_CPUS, 0 };
 	struct mk_create c, *ro;
+	char path[64];
 	cpu_set_t set;
 	void *bad;
 	int ret, res[2];
@@ -742,13 +744,13 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	ASSERT_NE(MAP_FAILED, bad);
 
 	/* the CPUs */
-	mask[0] = CPU_MASK(0) | CPU_MASK(2);
+	mask[0] = CPU_MASK(0) | CPU_MASK(TEST_PART_CPU0);
 	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "CPU 0, the host's boot CPU");
-	mask[0] = CPU_MASK(2) | CPU_MASK(8);
+	mask[0] = CPU_MASK(TEST_PART_CPU0) | CPU_MASK(8);
 	mkl_create_args(&c, mask, 16, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "CPU 8, which the host lacks");
-	mask[0] = CPU_MASK(2);
+	mask[0] = CPU_MASK(TEST_PART_CPU0);
 	mask[1] = CPU_MASK(100 - 64);
 	mkl_create_args(&c, mask, 16, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "CPU 100, which the host lacks");
@@ -756,7 +758,7 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	mask[1] = 0;
 	mkl_create_args(&c, mask, 16, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "no CPU");
-	mask[0] = CPUS_2_3;
+	mask[0] = PART_CPUS;
 	mkl_create_args(&c, mask, 0, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EINVAL, "cpus_size 0");
 	mkl_create_args(&c, mask, 12, PART_MEM, 1, 0);
@@ -839,16 +841,17 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	}
 	remove_all(self->fd);
 
-	/* a task pinned to CPU 3 alone */
-	self->helper = spawn_pinned(3, false);
+	/* a task pinned to the second CPU alone */
+	self->helper = spawn_pinned(TEST_PART_CPU1, false);
 	ASSERT_LT(0, self->helper) TH_LOG("pinned child: %s", errname(self->helper));
 	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
-	create_fails(_metadata, self->fd, &c, EBUSY, "CPU 3, a task pinned to it");
-	ret = part_create(self->fd, CPU_MASK(2), PART_MEM, 1, 0, &a);
-	EXPECT_EQ(0, ret) TH_LOG("create on CPU 2 beside the pinned task: %s", errname(ret));
+	create_fails(_metadata, self->fd, &c, EBUSY, "the second CPU, a task pinned to it");
+	ret = part_create(self->fd, CPU_MASK(TEST_PART_CPU0), PART_MEM, 1, 0, &a);
+	EXPECT_EQ(0, ret) TH_LOG("create on the first CPU beside the pinned task: %s",
+				 errname(ret));
 	if (!ret)
 		EXPECT_EQ(0, mkl_destroy(self->fd, a));
-	ret = part_create(self->fd, CPUS_2_3, PART_MEM, 1, MK_CREATE_FORCE, &a);
+	ret = part_create(self->fd, PART_CPUS, PART_MEM, 1, MK_CREATE_FORCE, &a);
 	EXPECT_EQ(0, ret) TH_LOG("create with MK_CREATE_FORCE: %s", errname(ret));
 	if (!ret) {
 		/* the task lost its pinning and runs on the host's CPUs */
@@ -863,32 +866,39 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	self->helper = 0;
 
 	/* CPUs and consoles other partitions hold */
-	ret = part_create(self->fd, CPU_MASK(2), PART_MEM, 1, 0, &a);
-	ASSERT_EQ(0, ret) TH_LOG("create on CPU 2: %s", errname(ret));
+	ret = part_create(self->fd, CPU_MASK(TEST_PART_CPU0), PART_MEM, 1, 0, &a);
+	ASSERT_EQ(0, ret) TH_LOG("create on the first CPU: %s", errname(ret));
 	mkl_create_args(&c, mask, 8, PART_MEM, MK_CONSOLE_NONE, 0);
-	create_fails(_metadata, self->fd, &c, EBUSY, "CPU 2, held by a partition");
-	mask[0] = CPU_MASK(3);
+	create_fails(_metadata, self->fd, &c, EBUSY, "the first CPU, held by a partition");
+	mask[0] = CPU_MASK(TEST_PART_CPU1);
 	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
 	create_fails(_metadata, self->fd, &c, EBUSY, "console 1, held by a partition");
-	mask[0] = CPUS_2_3;
+	mask[0] = PART_CPUS;
 
 	/* the host cannot take back a CPU a partition holds */
-	EXPECT_EQ(0, cpu_online(2)) TH_LOG("CPU 2 still online in the host");
-	ret = mk_write_text("/sys/devices/system/cpu/cpu2/online", "1");
+	EXPECT_EQ(0, cpu_online(TEST_PART_CPU0)) TH_LOG("CPU %d still online in the host",
+							TEST_PART_CPU0);
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", TEST_PART_CPU0);
+	ret = mk_write_text(path, "1");
 	EXPECT_EQ(-EBUSY, ret) {
-		TH_LOG("onlining CPU 2 under a partition: %s, want EBUSY", errname(ret));
+		TH_LOG("onlining CPU %d under a partition: %s, want EBUSY", TEST_PART_CPU0,
+		       errname(ret));
 	}
-	EXPECT_EQ(0, cpu_online(2)) TH_LOG("CPU 2 came online under a partition");
+	EXPECT_EQ(0, cpu_online(TEST_PART_CPU0)) TH_LOG("CPU %d came online under a partition",
+							TEST_PART_CPU0);
 
 	ret = mkl_destroy(self->fd, a);
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
-	EXPECT_EQ(1, cpu_online(2)) TH_LOG("CPU 2 not online after destroy");
-	ret = runs_on(2);
-	EXPECT_EQ(0, ret) TH_LOG("a task pinned to CPU 2 after destroy: status %d", ret);
+	EXPECT_EQ(1, cpu_online(TEST_PART_CPU0)) TH_LOG("CPU %d not online after destroy",
+							TEST_PART_CPU0);
+	ret = runs_on(TEST_PART_CPU0);
+	EXPECT_EQ(0, ret) TH_LOG("a task pinned to CPU %d after destroy: status %d",
+				 TEST_PART_CPU0, ret);
 
 	/* and both again, to see the state was cleaned up */
-	ret = part_create(self->fd, CPU_MASK(3), PART_MEM, 1, 0, &b);
-	EXPECT_EQ(0, ret) TH_LOG("create on CPU 3 with console 1 afterwards: %s", errname(ret));
+	ret = part_create(self->fd, CPU_MASK(TEST_PART_CPU1), PART_MEM, 1, 0, &b);
+	EXPECT_EQ(0, ret) TH_LOG("create on the second CPU with console 1 afterwards: %s",
+				 errname(ret));
 	if (!ret)
 		EXPECT_EQ(0, mkl_destroy(self->fd, b));
 
@@ -968,7 +978,7 @@ static bool without_sys_boot(int fd, __u32 id, const char *cmdline, int *res)
 		data[CAP_TO_INDEX(CAP_SYS_BOOT)].effective &= ~CAP_TO_MASK(CAP_SYS_BOOT);
 		if (syscall(SYS_capset, &hdr, data))
 			_exit(2);
-		kfd = open(PART_KERNEL, O_RDONLY);
+		kfd = open(TEST_PART_KERNEL, O_RDONLY);
 		if (kfd < 0)
 			_exit(3);
 		shared[0] = -mkl_load(fd, id, kfd, -1, cmdline);
@@ -1005,11 +1015,11 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 
 	if (!have_partition_kernel())
 		SKIP(return, NO_KERNEL);
-	kernel = read_whole(PART_KERNEL, &len);
-	ASSERT_NE(NULL, kernel) TH_LOG("%s: %s", PART_KERNEL, strerror(errno));
+	kernel = read_whole(TEST_PART_KERNEL, &len);
+	ASSERT_NE(NULL, kernel) TH_LOG("%s: %s", TEST_PART_KERNEL, strerror(errno));
 	ASSERT_LT((size_t)HDR_INIT_SIZE + 4, len);
 	ASSERT_EQ(0, memcmp(kernel + HDR_MAGIC_OFF, "HdrS", 4)) {
-		TH_LOG("%s has no HdrS at %#x: not a bzImage", PART_KERNEL, HDR_MAGIC_OFF);
+		TH_LOG("%s has no HdrS at %#x: not a bzImage", TEST_PART_KERNEL, HDR_MAGIC_OFF);
 	}
 	memcpy(&init_size, kernel + HDR_INIT_SIZE, sizeof(init_size));
 
@@ -1031,7 +1041,7 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 	ASSERT_EQ(0, write_file(nomagic, kernel, len));
 	free(kernel);
 
-	ret = part_create(self->fd, CPUS_2_3, PART_MEM, 1, 0, &id);
+	ret = part_create(self->fd, PART_CPUS, PART_MEM, 1, 0, &id);
 	ASSERT_EQ(0, ret) TH_LOG("create: %s", errname(ret));
 	make_cmdline(cmdline, sizeof(cmdline), 1, "idle");
 
@@ -1124,12 +1134,12 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
 
 	/* a kernel that does not fit: it decompresses to init_size bytes */
-	ret = part_create(self->fd, CPU_MASK(3), 32 * MIB, 1, 0, &id);
+	ret = part_create(self->fd, CPU_MASK(TEST_PART_CPU1), 32 * MIB, 1, 0, &id);
 	ASSERT_EQ(0, ret) TH_LOG("create of 32 MiB: %s", errname(ret));
 	snprintf(what, sizeof(what), "a kernel of init_size %u MiB into 32 MiB",
 		 init_size >> 20);
-	load_file_fails(_metadata, self->fd, id, PART_KERNEL, cmdline, EFBIG, what);
-	ret = part_load(self->fd, id, PART_KERNEL, PART_INITRD, cmdline);
+	load_file_fails(_metadata, self->fd, id, TEST_PART_KERNEL, cmdline, EFBIG, what);
+	ret = part_load(self->fd, id, TEST_PART_KERNEL, TEST_PART_INITRD, cmdline);
 	EXPECT_EQ(-EFBIG, ret) {
 		TH_LOG("load with initramfs into 32 MiB: %s, want EFBIG", errname(ret));
 	}
@@ -1167,11 +1177,11 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 
 	if (!have_partition_kernel())
 		SKIP(return, NO_KERNEL);
-	ret = part_create(self->fd, CPUS_2_3, PART_MEM, 1, 0, &id);
+	ret = part_create(self->fd, PART_CPUS, PART_MEM, 1, 0, &id);
 	ASSERT_EQ(0, ret) TH_LOG("create: %s", errname(ret));
 	expect_state(_metadata, id, "created", "after create");
 	mkl_read_attr(id, "cpus", buf, sizeof(buf));
-	EXPECT_STREQ("2-3", buf);
+	EXPECT_STREQ(TEST_PART_CPUS, buf);
 	mkl_read_attr(id, "console", buf, sizeof(buf));
 	EXPECT_STREQ("ttyS1", buf);
 	EXPECT_EQ(0, read_attr_u64(id, "mem_bytes", &bytes));
@@ -1181,7 +1191,7 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 	}
 
 	make_cmdline(cmdline, sizeof(cmdline), 1, "idle");
-	ret = part_load(self->fd, id, PART_KERNEL, PART_INITRD, cmdline);
+	ret = part_load(self->fd, id, TEST_PART_KERNEL, TEST_PART_INITRD, cmdline);
 	ASSERT_EQ(0, ret) TH_LOG("load: %s", errname(ret));
 	expect_state(_metadata, id, "loaded", "after load");
 
@@ -1189,8 +1199,8 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 	ASSERT_EQ(0, ret) TH_LOG("start: %s", errname(ret));
 	ret = mkl_start(self->fd, id);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("start while starting: %s, want EBUSY", errname(ret));
-	kfd = open(PART_KERNEL, O_RDONLY);
-	ifd = open(PART_INITRD, O_RDONLY);
+	kfd = open(TEST_PART_KERNEL, O_RDONLY);
+	ifd = open(TEST_PART_INITRD, O_RDONLY);
 	ret = mkl_load(self->fd, id, kfd, ifd, cmdline);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("load while starting: %s, want EBUSY", errname(ret));
 	ret = mkl_destroy(self->fd, id);
@@ -1259,8 +1269,8 @@ TEST_F_TIMEOUT(part, boot_run_stop, 600)
 	ret = mkl_destroy(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("destroy: %s", errname(ret));
 	expect_nothing_changed(_metadata);
-	EXPECT_EQ(0, runs_on(2));
-	EXPECT_EQ(0, runs_on(3));
+	EXPECT_EQ(0, runs_on(TEST_PART_CPU0));
+	EXPECT_EQ(0, runs_on(TEST_PART_CPU1));
 }
 
 TEST_F_TIMEOUT(part, crash_reclaimed, 300)
@@ -1272,7 +1282,7 @@ TEST_F_TIMEOUT(part, crash_reclaimed, 300)
 
 	if (!have_partition_kernel())
 		SKIP(return, NO_KERNEL);
-	id = create_loaded(_metadata, self->fd, CPUS_2_3, PART_MEM, 1, "panic");
+	id = create_loaded(_metadata, self->fd, PART_CPUS, PART_MEM, 1, "panic");
 	ret = mkl_start(self->fd, id);
 	ASSERT_EQ(0, ret) TH_LOG("start: %s", errname(ret));
 	ms = wait_state(_metadata, id, "crashed", CRASH_MS);
@@ -1281,7 +1291,7 @@ TEST_F_TIMEOUT(part, crash_reclaimed, 300)
 	expect_reason(_metadata, id, "panic");
 
 	make_cmdline(cmdline, sizeof(cmdline), 1, "idle");
-	ret = part_load(self->fd, id, PART_KERNEL, PART_INITRD, cmdline);
+	ret = part_load(self->fd, id, TEST_PART_KERNEL, TEST_PART_INITRD, cmdline);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("load when crashed: %s, want EBUSY", errname(ret));
 	expect_state(_metadata, id, "crashed", "after load was refused");
 
@@ -1289,8 +1299,8 @@ TEST_F_TIMEOUT(part, crash_reclaimed, 300)
 	ASSERT_EQ(0, ret) TH_LOG("destroy of a crashed partition: %s", errname(ret));
 	expect_nothing_changed(_metadata);
 	EXPECT_TRUE(host_still_works(_metadata));
-	EXPECT_EQ(0, runs_on(2));
-	EXPECT_EQ(0, runs_on(3));
+	EXPECT_EQ(0, runs_on(TEST_PART_CPU0));
+	EXPECT_EQ(0, runs_on(TEST_PART_CPU1));
 }
 
 TEST_F_TIMEOUT(part, two_at_once, 450)
@@ -1302,8 +1312,8 @@ TEST_F_TIMEOUT(part, two_at_once, 450)
 
 	if (!have_partition_kernel())
 		SKIP(return, NO_KERNEL);
-	id[0] = create_loaded(_metadata, self->fd, CPU_MASK(2), PART_MEM, 1, "idle");
-	id[1] = create_loaded(_metadata, self->fd, CPU_MASK(3), PART_MEM,
+	id[0] = create_loaded(_metadata, self->fd, CPU_MASK(TEST_PART_CPU0), PART_MEM, 1, "idle");
+	id[1] = create_loaded(_metadata, self->fd, CPU_MASK(TEST_PART_CPU1), PART_MEM,
 			      MK_CONSOLE_NONE, "idle");
 	EXPECT_NE(id[0], id[1]);
 	for (i = 0; i < 2; i++) {
@@ -1361,7 +1371,7 @@ TEST_F_TIMEOUT(part, cycles, 900)
 		/* even cycles boot fully and power off, odd ones are cut short */
 		boot = !(c % 2);
 		start = now_ms();
-		id = create_loaded(_metadata, self->fd, CPUS_2_3, PART_MEM, 1, "idle");
+		id = create_loaded(_metadata, self->fd, PART_CPUS, PART_MEM, 1, "idle");
 		ret = mkl_start(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: start: %s", c, errname(ret));
 		if (boot) {
@@ -1450,7 +1460,7 @@ TEST_F_TIMEOUT(part, forced_stops, 1800)
 			delay_us = rand() % 50000;
 		else
 			delay_us = (rand() % BOOT_SPREAD_MS) * 1000;
-		id = create_loaded(_metadata, self->fd, CPUS_2_3, PART_MEM, 1, "idle");
+		id = create_loaded(_metadata, self->fd, PART_CPUS, PART_MEM, 1, "idle");
 		ret = mkl_start(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("round %u: start: %s", r, errname(ret));
 		usleep(delay_us);
@@ -1460,8 +1470,10 @@ TEST_F_TIMEOUT(part, forced_stops, 1800)
 		ret = mkl_destroy(self->fd, id);
 		ASSERT_EQ(0, ret) TH_LOG("round %u: destroy: %s", r, errname(ret));
 		ASSERT_EQ(pool_total(), pool_free()) TH_LOG("round %u: pool not all free", r);
-		ASSERT_EQ(1, cpu_online(2)) TH_LOG("round %u: CPU 2 not back", r);
-		ASSERT_EQ(1, cpu_online(3)) TH_LOG("round %u: CPU 3 not back", r);
+		ASSERT_EQ(1, cpu_online(TEST_PART_CPU0)) TH_LOG("round %u: CPU %d not back",
+								r, TEST_PART_CPU0);
+		ASSERT_EQ(1, cpu_online(TEST_PART_CPU1)) TH_LOG("round %u: CPU %d not back",
+								r, TEST_PART_CPU1);
 		if (rounds > 10 && !(r % 50))
 			ksft_print_msg("%u forced stops done\n", r);
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The virtio-over-IKC wire protocol, spoken on an IKC_SVC_VIRTIO channel
+ * Inter-kernel ABI: the virtio-over-IKC wire protocol, spoken on an
+ * IKC_SVC_VIRTIO channel
  * between the front end (IKC_ROLE_CLIENT, the virtio transport) and the
  * back end (IKC_ROLE_SERVER, the device).
  *
@@ -16,12 +17,13 @@
  * addresses (no VIRTIO_F_ACCESS_PLATFORM); the back end checks each one
  * against the memory IKC says the peer may reach.
  *
- * See Documentation/driver-api/ikc-virtio.rst.
+ * See Documentation/driver-api/ikc-virtio.rst, and
+ * Documentation/driver-api/multikernel-abi.rst for the versioning rule;
+ * kernel/multikernel/abi_layout.c checks the layout.
  */
-#ifndef _VIRTIO_IKC_PROTO_H
-#define _VIRTIO_IKC_PROTO_H
+#ifndef _LINUX_MULTIKERNEL_VIRTIO_IKC_H
+#define _LINUX_MULTIKERNEL_VIRTIO_IKC_H
 
-#include <linux/build_bug.h>
 #include <linux/types.h>
 
 /* Bumped on incompatible changes; both ends must agree. */
@@ -32,13 +34,6 @@
 #define VIRTIO_IKC_MAX_QUEUE_SIZE	32768
 #define VIRTIO_IKC_CONFIG_CHUNK		32	/* config bytes per message */
 #define VIRTIO_IKC_MAX_CONFIG		256	/* config space size */
-
-/*
- * How long the front end waits for a response from a back end that is
- * still up (a peer going down ends the wait at once).  Generous: the
- * back end answers from a work item of a kernel that may be loaded.
- */
-#define VIRTIO_IKC_TIMEOUT_MS		30000
 
 /* Message types (struct ikc_msg_info.type) */
 enum virtio_ikc_msg_type {
@@ -145,8 +140,8 @@ struct virtio_ikc_value_resp {
  * @reserved: zero
  */
 struct virtio_ikc_status_req {
-	u8 status;
-	u8 reserved[7];
+	__u8 status;
+	__u8 reserved[7];
 };
 
 /**
@@ -221,7 +216,7 @@ struct virtio_ikc_config_read_resp {
 	struct virtio_ikc_resp_hdr hdr;
 	__le32 generation;
 	__le32 reserved;
-	u8 data[VIRTIO_IKC_CONFIG_CHUNK];
+	__u8 data[VIRTIO_IKC_CONFIG_CHUNK];
 };
 
 /**
@@ -235,7 +230,7 @@ struct virtio_ikc_config_write_req {
 	__le16 offset;
 	__le16 len;
 	__le32 reserved;
-	u8 data[VIRTIO_IKC_CONFIG_CHUNK];
+	__u8 data[VIRTIO_IKC_CONFIG_CHUNK];
 };
 
 /**
@@ -260,23 +255,7 @@ struct virtio_ikc_config_changed {
 	__le32 reserved;
 };
 
-/* The wire layout; every message fits the IKC inline payload. */
-static_assert(sizeof(struct virtio_ikc_resp_hdr) == 8);
-static_assert(sizeof(struct virtio_ikc_info_resp) == 24);
-static_assert(sizeof(struct virtio_ikc_features_resp) == 16);
-static_assert(sizeof(struct virtio_ikc_features_req) == 8);
-static_assert(sizeof(struct virtio_ikc_value_resp) == 16);
-static_assert(sizeof(struct virtio_ikc_status_req) == 8);
-static_assert(sizeof(struct virtio_ikc_queue_req) == 8);
-static_assert(sizeof(struct virtio_ikc_queue_info_resp) == 16);
-static_assert(sizeof(struct virtio_ikc_queue_setup_req) == 32);
-static_assert(sizeof(struct virtio_ikc_config_read_req) == 8);
-static_assert(sizeof(struct virtio_ikc_config_read_resp) == 48);
-static_assert(sizeof(struct virtio_ikc_config_write_req) == 40);
-static_assert(sizeof(struct virtio_ikc_notify) == 8);
-static_assert(sizeof(struct virtio_ikc_config_changed) == 8);
-
 /* Big enough for any message of this protocol. */
 #define VIRTIO_IKC_MSG_MAX		48
 
-#endif /* _VIRTIO_IKC_PROTO_H */
+#endif /* _LINUX_MULTIKERNEL_VIRTIO_IKC_H */
