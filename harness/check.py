@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from harness_conf import CONF  # noqa: E402
+from harness_conf import CONF
 
 MARK = CONF["MK_MARK_HARNESS"] + " "
 PART_MARK = re.escape(CONF["MK_MARK_PART"])

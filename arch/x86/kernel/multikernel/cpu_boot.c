@@ -44,6 +44,21 @@ static_assert(sizeof(struct mk_trampoline_params) == 32);
 
 #define MK_PT_FLAGS	(_PAGE_PRESENT | _PAGE_RW)
 
+/* The partition's copy of the trampoline, and its parameters at its end. */
+static u8 *mk_trampoline_copy(const struct mk_part_layout *mem)
+{
+	return phys_to_virt(mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE);
+}
+
+static struct mk_trampoline_params *
+mk_trampoline_params_of(const struct mk_part_layout *mem)
+{
+	size_t len = mk_trampoline_end - mk_trampoline;
+
+	return (void *)(mk_trampoline_copy(mem) + len -
+			sizeof(struct mk_trampoline_params));
+}
+
 /*
  * Identity map for the way into the partition: all of the first 512 GiB
  * with 1 GiB pages, or the first 4 GiB with 2 MiB pages when the CPU has
@@ -122,16 +137,14 @@ int mk_arch_start(const struct mk_part_layout *mem,
 	struct mk_trampoline_params *params;
 	struct mk_boot_info *info;
 	u32 apicid = per_cpu(x86_cpu_to_apicid, boot_cpu);
-	u8 *tramp;
 	int ret, i;
 
 	if (mem->low_size < MK_LOW_PAGES * PAGE_SIZE || len > PAGE_SIZE ||
 	    mem->low_base + mem->low_size > SZ_1M)
 		return -EINVAL;
 
-	tramp = phys_to_virt(mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE);
-	memcpy(tramp, mk_trampoline, len);
-	params = (void *)(tramp + len - sizeof(*params));
+	memcpy(mk_trampoline_copy(mem), mk_trampoline, len);
+	params = mk_trampoline_params_of(mem);
 	ret = mk_build_identity_map(mem, &params->cr3, &params->cr4);
 	if (ret)
 		return ret;
@@ -213,14 +226,10 @@ static bool mk_park_cpu(unsigned int cpu, phys_addr_t park)
 void mk_arch_take_back_cpus(const struct mk_part_layout *mem,
 			    const struct cpumask *cpus, phys_addr_t park)
 {
-	size_t len = mk_trampoline_end - mk_trampoline;
-	struct mk_trampoline_params *params;
 	unsigned int cpu;
 	int pass;
 
-	params = phys_to_virt(mem->low_base + MK_LOW_TRAMPOLINE * PAGE_SIZE +
-			      len - sizeof(*params));
-	WRITE_ONCE(params->armed, 0);
+	WRITE_ONCE(mk_trampoline_params_of(mem)->armed, 0);
 	memcpy(phys_to_virt(park), mk_park, mk_park_end - mk_park);
 	/* Disarmed, and the park page ready, before any CPU is sent. */
 	mb();
