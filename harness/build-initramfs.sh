@@ -18,6 +18,22 @@ for pair in MK_PART_CPUS:TEST_PART_CPUS MK_PART_MEM:TEST_PART_MEM \
 		die "$hdr: ${pair#*:} is not \"$want\" (${pair%%:*} in harness.conf)"
 done
 
+# Debian's e2fsprogs, the judge of the virtual disks: the programs, the
+# shared libraries ldd names, and mke2fs's configuration, under ROOT.
+add_e2fsprogs() {
+	local root=$1 bin lib
+	mkdir -p "$root/usr/bin" "$root/etc"
+	for bin in mke2fs e2fsck; do
+		cp /usr/sbin/$bin "$root/usr/bin/$bin"
+		for lib in $(ldd /usr/sbin/$bin | grep -o '/[^ ]*'); do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+	ln -sf mke2fs "$root/usr/bin/mkfs.ext4"
+	cp /etc/mke2fs.conf "$root/etc/mke2fs.conf"
+}
+
 say "building kselftests (static)"
 rm -rf "$ksft"
 # -B: lib.mk does not track the UAPI headers the tests include.
@@ -36,6 +52,7 @@ mkdir -p "$proot/bin" "$proot/etc"
 cp "$conf" "$proot/etc/harness.conf"
 cp /bin/busybox "$proot/bin/busybox"
 ln -s busybox "$proot/bin/sh"
+add_e2fsprogs "$proot"
 cp "$REPO/harness/guest/partition-init" "$proot/init"
 cp "$REPO/harness/guest/partition-bench.sh" "$proot/partition-bench.sh"
 cp "$ksft/multikernel/partition_bench" "$proot/partition_bench"
@@ -51,6 +68,7 @@ cp "$BUILD/partition-initramfs.cpio.gz" "$root/boot/partition-initramfs.cpio.gz"
 cp "$BUILD/mkctl/mkctl" "$root/usr/bin/mkctl"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
+add_e2fsprogs "$root"
 cp "$REPO/harness/guest/init" "$root/init"
 cp "$REPO/harness/guest/timeout" "$root/usr/bin/timeout"
 cp "$REPO/harness/guest/motd" "$root/etc/motd"

@@ -16,6 +16,7 @@ needs=(
 	perl:perl xz:xz-utils gzip:gzip lz4:lz4 rsync:rsync
 	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 	/usr/lib/python3/dist-packages/docutils/__init__.py:python3-docutils
+	/usr/sbin/mke2fs:e2fsprogs /usr/sbin/e2fsck:e2fsprogs
 )
 
 missing=()

@@ -77,6 +77,8 @@ struct ikc_channel;
  * @arg: service argument (the virtio device id for IKC_SVC_VIRTIO)
  * @role: which end this kernel holds
  * @slot: its slot in the shared area
+ * @instance: how many channels of the same service, argument and role
+ *	come before it on its peer: the disk number of a block device, say
  */
 struct ikc_device {
 	struct device dev;
@@ -86,6 +88,7 @@ struct ikc_device {
 	u32 arg;
 	enum ikc_role role;
 	unsigned int slot;
+	unsigned int instance;
 };
 
 #define to_ikc_device(d) container_of_const(d, struct ikc_device, dev)
@@ -157,6 +160,33 @@ int ikc_wait_peer_up(struct ikc_device *idev, unsigned long timeout);
 int ikc_walk_peer_memory(struct ikc_device *idev,
 			 int (*fn)(u64 start, u64 size, void *arg), void *arg);
 void ikc_get_stats(struct ikc_device *idev, struct ikc_stats *stats);
+int ikc_device_partition(const struct ikc_device *idev);
+
+struct mk_partition_info;
+
+/**
+ * struct ikc_slot_source - a device class that gives partitions channels
+ * @node: in the list of sources
+ * @add_slots: called when a partition starts, after its ikc_services
+ *	slots are known: append up to @room descriptors to @slots (those of
+ *	devices the partition is given) and return how many, or -errno
+ *	(the partition then gets none of them).  Runs under the lock that
+ *	serialises partition control.
+ *
+ * The same source hears of the partition going through the partition
+ * notifier chain, if it keeps anything for it.
+ */
+struct ikc_slot_source {
+	struct list_head node;
+	int (*add_slots)(const struct mk_partition_info *info,
+			 struct ikc_slot_desc *slots, unsigned int room);
+};
+
+#ifdef CONFIG_IKC_PARTITION
+void ikc_register_slot_source(struct ikc_slot_source *src);
+#else
+static inline void ikc_register_slot_source(struct ikc_slot_source *src) { }
+#endif
 void ikc_stop_rx(struct ikc_device *idev);
 int ikc_set_cpu(struct ikc_device *idev, unsigned int cpu);
 int ikc_set_poll_us(struct ikc_device *idev, unsigned int us);

@@ -46,8 +46,10 @@ struct mk_partition_info {
 /**
  * struct mk_setting - a per-partition setting kept for another subsystem
  * @name: its file in /sys/kernel/multikernel/partitions/<id>/
- * @check: checks a value written there (text from user space, without
- *	its final newline); returns 0 or -errno.  May be NULL.
+ * @check: checks a value written to partition @id's file (text from
+ *	user space, without its final newline) while the partition is not
+ *	live, under the lock that serialises partition control; returns 0
+ *	or -errno.  May be NULL.
  * @init: writes the value a new partition starts with into a buffer of
  *	MK_SETTING_MAX bytes, already holding ""; may be NULL
  *
@@ -57,7 +59,7 @@ struct mk_partition_info {
  */
 struct mk_setting {
 	const char *name;
-	int (*check)(const char *value);
+	int (*check)(u32 id, const char *value);
 	void (*init)(char *buf);
 };
 
@@ -66,6 +68,9 @@ int multikernel_register_notifier(struct notifier_block *nb);
 int multikernel_register_setting(const struct mk_setting *s);
 const char *multikernel_setting(const struct mk_partition_info *info,
 				const struct mk_setting *s);
+int multikernel_setting_for_each(const struct mk_setting *s,
+				 int (*fn)(u32 id, const char *value, void *arg),
+				 void *arg);
 #endif
 
 #ifdef CONFIG_MULTIKERNEL

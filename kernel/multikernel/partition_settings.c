@@ -58,9 +58,6 @@ static ssize_t mk_setting_store(struct kobject *kobj, struct kobj_attribute *att
 	if (!value)
 		return -ENOMEM;
 	value[strcspn(value, "\n")] = '\0';
-	ret = s->check ? s->check(value) : 0;
-	if (ret)
-		goto out;
 
 	/*
 	 * Destroying a partition removes this file under mk_lock and waits
@@ -71,9 +68,11 @@ static ssize_t mk_setting_store(struct kobject *kobj, struct kobj_attribute *att
 		goto out;
 	}
 	slot = &p->settings[mk_setting_index(attr)];
-	if (mk_is_live(p)) {
+	if (mk_is_live(p))
 		ret = -EBUSY;
-	} else {
+	else
+		ret = s->check ? s->check(p->id, value) : 0;
+	if (!ret) {
 		scoped_guard(spinlock, &p->lock)
 			swap(*slot, value);
 		ret = count;
@@ -132,6 +131,41 @@ const char *multikernel_setting(const struct mk_partition_info *info,
 	return "";
 }
 EXPORT_SYMBOL_GPL(multikernel_setting);
+
+/**
+ * multikernel_setting_for_each() - every partition's value of a setting
+ * @s: the setting, as registered
+ * @fn: called with each partition's id and value; a non-zero return
+ *	stops the walk
+ * @arg: passed to @fn
+ *
+ * For a setting's check, which runs under the same lock, to compare a
+ * value with those of other partitions.
+ *
+ * Return: what @fn returned last, 0 when @s is not registered.
+ */
+int multikernel_setting_for_each(const struct mk_setting *s,
+				 int (*fn)(u32 id, const char *value, void *arg),
+				 void *arg)
+{
+	struct mk_partition *p;
+	unsigned int i;
+	int id, ret = 0;
+
+	lockdep_assert_held(&mk_lock);
+	for (i = 0; i < mk_nr_settings; i++)
+		if (mk_settings[i].setting == s)
+			break;
+	if (i == mk_nr_settings)
+		return 0;
+	idr_for_each_entry(&mk_partitions, p, id) {
+		ret = fn(p->id, p->settings[i], arg);
+		if (ret)
+			break;
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(multikernel_setting_for_each);
 
 /* A new partition's values, as each setting's owner wants them. */
 int mk_settings_alloc(struct mk_partition *p)

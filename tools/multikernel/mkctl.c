@@ -40,10 +40,11 @@ static const char usage_text[] =
 "\n"
 "Commands:\n"
 "  create --cpus LIST --mem SIZE [--console N|none] [--force]\n"
-"         [--set NAME=VALUE]...\n"
+"         [--set NAME=VALUE]... [--disk DISK]...\n"
 "        Reserve CPUs and memory for a new partition and print its id.\n"
 "        --force takes the CPUs even if tasks are pinned to them; --set\n"
-"        changes one of its settings (see 'set').\n"
+"        changes one of its settings (see 'set'); --disk gives it a disk\n"
+"        (see 'disk').\n"
 "  load ID --kernel FILE [--initrd FILE] [--cmdline STRING]\n"
 "        Load a kernel (bzImage) and an initramfs into a partition.\n"
 "  start ID [--wait SECONDS]\n"
@@ -55,12 +56,17 @@ static const char usage_text[] =
 "        Give a stopped partition's CPUs and memory back to the host.\n"
 "  boot --cpus LIST --mem SIZE [--console N|none] --kernel FILE\n"
 "       [--initrd FILE] [--cmdline STRING] [--wait SECONDS]\n"
-"       [--set NAME=VALUE]...\n"
+"       [--set NAME=VALUE]... [--disk DISK]...\n"
 "        Create, load and start a partition and print its id; whatever\n"
 "        was created is destroyed again if a step fails.\n"
 "  set ID NAME=VALUE\n"
 "        Change a setting of a partition that is not running, such as\n"
 "        ikc_services, the IKC channels it gets when it starts.\n"
+"  disk attach ID DISK | disk detach ID PATH | disk list ID\n"
+"        Give a partition that is not running a disk, take one back, or\n"
+"        show its disks.  DISK is PATH[,ro][,serial=ID][,queues=N]: a\n"
+"        regular file or a block device of this host, which the partition\n"
+"        sees as /dev/vda, /dev/vdb, ... in the order given.\n"
 "  list\n"
 "        Show the partitions and the free memory of the pool.\n"
 "  status ID\n"
@@ -79,11 +85,15 @@ static const char usage_text[] =
 
 enum opt {
 	OPT_CPUS, OPT_MEM, OPT_CONSOLE, OPT_FORCE, OPT_KERNEL, OPT_INITRD,
-	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, OPT_SET, NR_OPTS
+	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, OPT_SET, OPT_DISK, NR_OPTS
 };
 
-/* --set may be given this many times. */
+/* --set and --disk may be given this many times. */
 #define MAX_SETS	8
+#define MAX_DISKS	8
+
+/* The partition's setting that lists its disks (see 'disk'). */
+#define DISKS_SETTING	"disks"
 
 #define F(opt)		(1U << (opt))
 
@@ -91,7 +101,7 @@ static const char * const opt_names[NR_OPTS] = {
 	[OPT_CPUS] = "cpus", [OPT_MEM] = "mem", [OPT_CONSOLE] = "console",
 	[OPT_FORCE] = "force", [OPT_KERNEL] = "kernel", [OPT_INITRD] = "initrd",
 	[OPT_CMDLINE] = "cmdline", [OPT_WAIT] = "wait", [OPT_TIMEOUT] = "timeout",
-	[OPT_SET] = "set",
+	[OPT_SET] = "set", [OPT_DISK] = "disk",
 };
 
 /*
@@ -105,6 +115,8 @@ struct args {
 	const char *opt[NR_OPTS];
 	const char *sets[MAX_SETS];
 	unsigned int nr_sets;
+	const char *disks[MAX_DISKS];
+	unsigned int nr_disks;
 };
 
 static const char * const states[] = {
@@ -431,14 +443,44 @@ static int apply_set(uint32_t id, const char *set)
 	return RET_FAIL;
 }
 
+/* Write a partition's list of disks; RET_OK or RET_FAIL after saying why. */
+static int write_disks(const char *cmd, uint32_t id, const char *list)
+{
+	int err = mkl_write_attr(id, DISKS_SETTING, list);
+
+	if (!err)
+		return RET_OK;
+	if (err == -ENOENT)
+		fprintf(stderr, "mkctl: %s: this kernel offers no disks (CONFIG_IKC_VIRTIO_BLK)\n",
+			cmd);
+	else
+		fprintf(stderr, "mkctl: %s: disks of partition %u: %s\n", cmd, id,
+			strerror(-err));
+	if (hint("set", -err))
+		fprintf(stderr, "mkctl: %s\n", hint("set", -err));
+	return RET_FAIL;
+}
+
 static int apply_sets(const struct args *a, uint32_t id)
 {
+	char list[4096] = "";
 	unsigned int i;
 
 	for (i = 0; i < a->nr_sets; i++)
 		if (apply_set(id, a->sets[i]))
 			return RET_FAIL;
-	return RET_OK;
+	if (!a->nr_disks)
+		return RET_OK;
+	for (i = 0; i < a->nr_disks; i++) {
+		if (strlen(list) + strlen(a->disks[i]) + 2 > sizeof(list)) {
+			fprintf(stderr, "mkctl: %s: too long a list of disks\n", a->cmd);
+			return RET_FAIL;
+		}
+		if (i)
+			strcat(list, " ");
+		strcat(list, a->disks[i]);
+	}
+	return write_disks(a->cmd, id, list);
 }
 
 /* ---- commands ---- */
@@ -545,6 +587,84 @@ static int cmd_set(struct args *a)
 	return apply_set(a->id, a->state);
 }
 
+/* The PATH of one DISK: up to its first comma. */
+static size_t disk_path_len(const char *disk)
+{
+	return strcspn(disk, ", \t");
+}
+
+static int read_disks(const char *cmd, uint32_t id, char *list, size_t size)
+{
+	int err;
+
+	if (!have_sysfs())
+		return RET_FAIL;
+	err = mkl_read_attr(id, DISKS_SETTING, list, size);
+	if (err >= 0)
+		return RET_OK;
+	if (err == -ENOENT && mkl_read_attr(id, "state", list, size) >= 0)
+		fprintf(stderr, "mkctl: %s: this kernel offers no disks (CONFIG_IKC_VIRTIO_BLK)\n",
+			cmd);
+	else
+		report(cmd, id, -err);
+	return RET_FAIL;
+}
+
+static int cmd_disk_attach(struct args *a)
+{
+	char list[4096];
+	size_t len;
+
+	if (strchr(a->state, ' ') || strchr(a->state, '\t'))
+		return usage_error("%s: a DISK has no spaces", a->cmd);
+	if (read_disks(a->cmd, a->id, list, sizeof(list)))
+		return RET_FAIL;
+	len = strlen(list);
+	if (len + strlen(a->state) + 2 > sizeof(list)) {
+		fprintf(stderr, "mkctl: %s: too long a list of disks\n", a->cmd);
+		return RET_FAIL;
+	}
+	snprintf(list + len, sizeof(list) - len, "%s%s", len ? " " : "", a->state);
+	return write_disks(a->cmd, a->id, list);
+}
+
+static int cmd_disk_detach(struct args *a)
+{
+	char list[4096], out[4096] = "", *tok, *save;
+	bool found = false;
+
+	if (read_disks(a->cmd, a->id, list, sizeof(list)))
+		return RET_FAIL;
+	for (tok = strtok_r(list, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (!found && disk_path_len(tok) == strlen(a->state) &&
+		    !strncmp(tok, a->state, disk_path_len(tok))) {
+			found = true;
+			continue;
+		}
+		if (out[0])
+			strcat(out, " ");
+		strcat(out, tok);
+	}
+	if (!found) {
+		fprintf(stderr, "mkctl: %s: partition %u has no disk %s\n", a->cmd, a->id,
+			a->state);
+		return RET_FAIL;
+	}
+	return write_disks(a->cmd, a->id, out);
+}
+
+static int cmd_disk_list(struct args *a)
+{
+	char list[4096], *tok, *save;
+	int n = 0;
+
+	if (read_disks(a->cmd, a->id, list, sizeof(list)))
+		return RET_FAIL;
+	for (tok = strtok_r(list, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+		printf("vd%c %s\n", 'a' + n++, tok);
+	return RET_OK;
+}
+
 static int cmd_boot(struct args *a)
 {
 	struct create_req c;
@@ -609,6 +729,19 @@ static const char *attr_or_what(uint32_t id, const char *name, char *buf, size_t
 	return buf;
 }
 
+/* How many disks a partition has; 0 without the setting. */
+static int count_disks(uint32_t id)
+{
+	char list[4096], *tok, *save;
+	int n = 0;
+
+	if (mkl_read_attr(id, DISKS_SETTING, list, sizeof(list)) < 0)
+		return 0;
+	for (tok = strtok_r(list, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+		n++;
+	return n;
+}
+
 static int cmd_list(struct args *a)
 {
 	char state[64], cpus[256], mem[32], console[32], heartbeat[32];
@@ -636,18 +769,19 @@ static int cmd_list(struct args *a)
 	if (nr_ids)
 		qsort(ids, nr_ids, sizeof(*ids), cmp_u32);
 
-	printf("%-4s %-9s %-16s %8s %-8s %s\n",
-	       "ID", "STATE", "CPUS", "MEM(MiB)", "CONSOLE", "HEARTBEAT");
+	printf("%-4s %-9s %-16s %8s %-8s %-5s %s\n",
+	       "ID", "STATE", "CPUS", "MEM(MiB)", "CONSOLE", "DISKS", "HEARTBEAT");
 	for (i = 0; i < nr_ids; i++) {
 		/* Skip those destroyed since the directory was read. */
 		if (mkl_read_attr(ids[i], "state", state, sizeof(state)) < 0)
 			continue;
 		if (mkl_read_attr(ids[i], "mem_bytes", mem, sizeof(mem)) < 0)
 			snprintf(mem, sizeof(mem), "0");
-		printf("%-4u %-9s %-16s %8llu %-8s %s\n", ids[i], state,
+		printf("%-4u %-9s %-16s %8llu %-8s %-5d %s\n", ids[i], state,
 		       attr_or_what(ids[i], "cpus", cpus, sizeof(cpus)),
 		       strtoull(mem, NULL, 10) >> 20,
 		       attr_or_what(ids[i], "console", console, sizeof(console)),
+		       count_disks(ids[i]),
 		       attr_or_what(ids[i], "heartbeat", heartbeat, sizeof(heartbeat)));
 	}
 	free(ids);
@@ -737,19 +871,23 @@ static const struct command_desc {
 	unsigned int needs;	/* options it must have */
 } commands[] = {
 	{ "create", cmd_create, 0,
-	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_FORCE) | F(OPT_SET),
+	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_FORCE) | F(OPT_SET) |
+	  F(OPT_DISK),
 	  F(OPT_CPUS) | F(OPT_MEM) },
 	{ "load", cmd_load, 1, F(OPT_KERNEL) | F(OPT_INITRD) | F(OPT_CMDLINE), F(OPT_KERNEL) },
 	{ "start", cmd_start, 1, F(OPT_WAIT), 0 },
 	{ "stop", cmd_stop, 1, F(OPT_FORCE) | F(OPT_TIMEOUT), 0 },
 	{ "destroy", cmd_destroy, 1, 0, 0 },
 	{ "boot", cmd_boot, 0, F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_KERNEL) |
-	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT) | F(OPT_SET),
+	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT) | F(OPT_SET) | F(OPT_DISK),
 	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_KERNEL) },
 	{ "set", cmd_set, 2, 0, 0 },
 	{ "list", cmd_list, 0, 0, 0 },
 	{ "status", cmd_status, 1, 0, 0 },
 	{ "wait", cmd_wait, 2, F(OPT_TIMEOUT), 0 },
+	{ "disk attach", cmd_disk_attach, 2, 0, 0 },
+	{ "disk detach", cmd_disk_detach, 2, 0, 0 },
+	{ "disk list", cmd_disk_list, 1, 0, 0 },
 };
 
 /* Sort argv into positional arguments and "--name VALUE" or "--name=VALUE". */
@@ -799,12 +937,18 @@ static int parse_args(const struct command_desc *c, int argc, char **argv, struc
 				return usage_error("%s: at most %d --set", c->name, MAX_SETS);
 			a->sets[a->nr_sets++] = val;
 		}
+		if (o == OPT_DISK) {
+			if (a->nr_disks == MAX_DISKS)
+				return usage_error("%s: at most %d --disk", c->name, MAX_DISKS);
+			a->disks[a->nr_disks++] = val;
+		}
 		a->opt[o] = val;
 	}
 	if (nr_pos < c->nr_pos)
 		return usage_error("%s: missing %s", c->name,
 				   !nr_pos ? "partition id" : c->run == cmd_set ?
-				   "NAME=VALUE" : "state");
+				   "NAME=VALUE" : c->run == cmd_wait ? "state" :
+				   c->run == cmd_disk_detach ? "PATH" : "DISK");
 	for (o = 0; o < NR_OPTS; o++)
 		if ((c->needs & F(o)) && !a->opt[o])
 			return usage_error("%s: --%s is required", c->name, opt_names[o]);
@@ -814,6 +958,7 @@ static int parse_args(const struct command_desc *c, int argc, char **argv, struc
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
+	char name[64];
 	size_t i;
 	int ret;
 
@@ -824,11 +969,21 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return RET_OK;
 	}
+	/* "disk attach" and the like: two words, one command. */
+	if (!strcmp(argv[1], "disk")) {
+		if (argc < 3)
+			return usage_error("disk: attach, detach or list?");
+		snprintf(name, sizeof(name), "disk %s", argv[2]);
+		argv++;
+		argc--;
+	} else {
+		snprintf(name, sizeof(name), "%s", argv[1]);
+	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(name, commands[i].name))
 			break;
 	if (i == ARRAY_SIZE(commands))
-		return usage_error("unknown command '%s'", argv[1]);
+		return usage_error("unknown command '%s'", name);
 	a.cmd = commands[i].name;
 	ret = parse_args(&commands[i], argc - 2, argv + 2, &a);
 	return ret ? ret : commands[i].run(&a);

@@ -325,6 +325,35 @@ struct ikc_peer *ikc_peer_create(const struct ikc_transport_ops *ops,
 	return peer;
 }
 
+/* How many devices of the same service, argument and role come before. */
+static unsigned int ikc_instance_of(struct ikc_peer *peer,
+				    const struct ikc_device *idev)
+{
+	const struct ikc_device *d;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < idev->slot; i++) {
+		d = peer->devs[i];
+		if (d && d->service == idev->service && d->arg == idev->arg &&
+		    d->role == idev->role)
+			n++;
+	}
+	return n;
+}
+
+/**
+ * ikc_device_partition() - the partition at the other end of a channel
+ * @idev: the channel
+ *
+ * Return: the partition's id on its host, or -1 (a loopback channel, or
+ * this kernel is the partition).
+ */
+int ikc_device_partition(const struct ikc_device *idev)
+{
+	return idev->peer->owner ? idev->peer->partition : -1;
+}
+EXPORT_SYMBOL_GPL(ikc_device_partition);
+
 /* A device for each slot whose descriptor makes sense. */
 static void ikc_peer_add_devices(struct ikc_peer *peer)
 {
@@ -362,6 +391,7 @@ static void ikc_peer_add_devices(struct ikc_peer *peer)
 		/* Whoever offers the service serves it. */
 		idev->role = (!!(flags & IKC_SLOT_OFFERED_BY_PEER) == !peer->owner) ?
 			     IKC_ROLE_SERVER : IKC_ROLE_CLIENT;
+		idev->instance = ikc_instance_of(peer, idev);
 		device_initialize(&idev->dev);
 		idev->dev.bus = &ikc_bus_type;
 		idev->dev.type = &ikc_channel_type;

@@ -67,6 +67,41 @@ module_param_named(partition_services, ikc_default_services, charp, 0644);
 MODULE_PARM_DESC(partition_services,
 		 "Slots of a new partition: echo, virtio:ID; @part: the partition offers it; *N repeats");
 
+/* Device classes that add channels to partitions; see ikc_host_add(). */
+static LIST_HEAD(ikc_slot_sources);
+
+/**
+ * ikc_register_slot_source() - add channels to partitions that start later
+ * @src: the source; stays registered
+ *
+ * Register from an initcall, before partitions exist.
+ */
+void ikc_register_slot_source(struct ikc_slot_source *src)
+{
+	/* Partition control holds the lock that protects the notifier. */
+	list_add_tail(&src->node, &ikc_slot_sources);
+}
+EXPORT_SYMBOL_GPL(ikc_register_slot_source);
+
+/* Append the slots of every source; -errno from one drops its slots only. */
+static int ikc_add_source_slots(const struct mk_partition_info *info,
+				struct ikc_slot_desc *slots, int nr)
+{
+	struct ikc_slot_source *src;
+	int n;
+
+	list_for_each_entry(src, &ikc_slot_sources, node) {
+		n = src->add_slots(info, slots + nr, IKC_MAX_SLOTS - nr);
+		if (n < 0) {
+			pr_warn("partition %u: a device class gave no channels: %d\n",
+				info->id, n);
+			continue;
+		}
+		nr += min_t(int, n, IKC_MAX_SLOTS - nr);
+	}
+	return nr;
+}
+
 /* An empty list: no IKC for the partition. */
 static bool ikc_services_empty(const char *list)
 {
@@ -74,7 +109,7 @@ static bool ikc_services_empty(const char *list)
 }
 
 /* A list written to a partition's ikc_services file. */
-static int ikc_services_check(const char *list)
+static int ikc_services_check(u32 id, const char *list)
 {
 	struct ikc_slot_desc *slots;
 	int nr;
@@ -188,15 +223,21 @@ static void ikc_host_add(const struct mk_partition_info *info)
 	unsigned int cpu;
 	int nr;
 
-	if (info->ikc_size < IKC_AREA_SIZE || ikc_services_empty(list))
+	if (info->ikc_size < IKC_AREA_SIZE)
 		return;
-	/* Checked when written, but the parameter it came from was not. */
-	nr = ikc_parse_slots(list, slots);
-	if (nr < 0) {
-		pr_warn("partition %u: ikc_services: cannot use \"%s\": %d\n",
-			info->id, list, nr);
-		return;
+	nr = 0;
+	if (!ikc_services_empty(list)) {
+		/* Checked when written, but the parameter it came from was not. */
+		nr = ikc_parse_slots(list, slots);
+		if (nr < 0) {
+			pr_warn("partition %u: ikc_services: cannot use \"%s\": %d\n",
+				info->id, list, nr);
+			nr = 0;
+		}
 	}
+	nr = ikc_add_source_slots(info, slots, nr);
+	if (!nr)
+		return;
 	part = kzalloc(sizeof(*part), GFP_KERNEL);
 	if (!part)
 		return;

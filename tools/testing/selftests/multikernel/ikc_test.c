@@ -25,20 +25,6 @@ FIXTURE(loop) {
 	char a[32], b[32];	/* end A serves, end B is the client */
 };
 
-/* The newest pair in loopback_list. */
-static int last_pair(char *a, char *b)
-{
-	char buf[4096], *line, *last = NULL;
-
-	if (mk_read_text(IKC_BUS "/loopback_list", buf, sizeof(buf)) < 0)
-		return -1;
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-		last = line;
-	if (!last || sscanf(last, "%31s %31s", a, b) != 2)
-		return -1;
-	return 0;
-}
-
 FIXTURE_SETUP(loop)
 {
 	char slots[128] = "";
@@ -49,7 +35,7 @@ FIXTURE_SETUP(loop)
 	for (i = 0; i < NR_SLOTS; i++)
 		strcat(slots, "echo ");
 	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", slots));
-	ASSERT_EQ(0, last_pair(self->a, self->b));
+	ASSERT_EQ(0, ikc_last_pair(self->a, self->b));
 	ASSERT_TRUE(ikc_wait_attr(self->a, "state", "up", 5000));
 	ASSERT_TRUE(ikc_wait_attr(self->b, "state", "up", 5000));
 }
@@ -309,7 +295,7 @@ TEST(roles)
 	if (access(IKC_BUS "/loopback_add", W_OK))
 		SKIP(return, "no IKC loopback (CONFIG_IKC=n, or not root)");
 	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", "echo echo@part*2"));
-	ASSERT_EQ(0, last_pair(a, b));
+	ASSERT_EQ(0, ikc_last_pair(a, b));
 	ASSERT_TRUE(ikc_wait_attr(a, "state", "up", 5000));
 	ASSERT_TRUE(ikc_wait_attr(b, "state", "up", 5000));
 	ikc_chan(chan, sizeof(chan), a, 2);
@@ -390,7 +376,7 @@ FIXTURE_SETUP(vcon)
 		SKIP(return, "no IKC loopback (CONFIG_IKC=n, or not root)");
 	self->hvc_before = hvc_lines();
 	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", "virtio:3"));
-	ASSERT_EQ(0, last_pair(self->a, self->b));
+	ASSERT_EQ(0, ikc_last_pair(self->a, self->b));
 }
 
 FIXTURE_TEARDOWN(vcon)

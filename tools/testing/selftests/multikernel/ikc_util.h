@@ -63,6 +63,20 @@ static inline void ikc_chan(char *buf, size_t size, const char *peer, int slot)
 	snprintf(buf, size, "%s.%d", peer, slot);
 }
 
+/* The newest loopback pair: its ends A (serving) and B; 0 or -1. */
+static inline int ikc_last_pair(char *a, char *b)
+{
+	char buf[4096], *line, *last = NULL;
+
+	if (mk_read_text(IKC_BUS "/loopback_list", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		last = line;
+	if (!last || sscanf(last, "%31s %31s", a, b) != 2)
+		return -1;
+	return 0;
+}
+
 /* Run "COUNT SIZE" (or "pages N") round trips; 0 or -errno. */
 static inline int ikc_pingpong(const char *chan, const char *what)
 {
