@@ -316,8 +316,8 @@ def parse_partitions(console, part, res):
     APIC ids from "Booting ... Processor") and System RAM only inside the
     host's pool (multikernel_mem= on the host's command line) or below
     1 MiB (the partition's real-mode slot); and no splat, except in the
-    boot of the crash test's partition (mkpart.action=panic), which panics
-    on purpose.
+    boot of a partition that panics on purpose: the crash test's
+    (mkpart.action=panic), or one that said "panicking on purpose" first.
     """
     pool = None
     apicid, given = {}, set()
@@ -340,6 +340,8 @@ def parse_partitions(console, part, res):
             boots += 1
             on_purpose = False
         elif "Command line:" in line and "mkpart.action=panic" in line:
+            on_purpose = True
+        elif PART_MARK + " panicking on purpose" in line:
             on_purpose = True
         m = re.search(PART_MARK + r" up: cpus (\S+) apicids ([\d ]+?)\s+MemTotal", line)
         if m and not set(m.group(2).split()) <= allowed:

@@ -210,10 +210,10 @@ class Partitions(unittest.TestCase):
           "MKPART:   0005e000-0006dfff : System RAM",
           "MKPART:   40000000-47efbfff : System RAM"]
 
-    def verdict(self, console, part):
+    def verdict(self, console, part, row=0):
         res = check.Results()
         check.parse_partitions(console, part, res)
-        return res.rows[0][0]
+        return res.rows[row][0]
 
     def test_own_cpus_and_memory(self):
         self.assertEqual(self.verdict(self.CONSOLE, self.UP), "ok")
@@ -228,6 +228,15 @@ class Partitions(unittest.TestCase):
         self.assertEqual(self.verdict(on_1_2, up_1_2), "ok")
         no_apic = [l for l in self.CONSOLE if "Processor 3" not in l]
         self.assertEqual(self.verdict(no_apic, self.UP), "not ok")
+
+    def test_panic_on_purpose(self):
+        panic = ["[   50.0] Kernel panic - not syncing: sysrq triggered crash"]
+        self.assertEqual(self.verdict(self.CONSOLE, self.UP + panic, 1), "not ok")
+        told = ["MKPART: panicking on purpose"]
+        self.assertEqual(self.verdict(self.CONSOLE, self.UP + told + panic, 1), "ok")
+        # Forgiven for that boot only, not the next.
+        again = self.UP + told + panic + self.UP + panic
+        self.assertEqual(self.verdict(self.CONSOLE, again, 1), "not ok")
 
     def test_no_partition_booted(self):
         self.assertEqual(self.verdict(self.CONSOLE, []), "not ok")

@@ -446,7 +446,8 @@ static int apply_set(uint32_t id, const char *set)
 /* Write a partition's list of disks; RET_OK or RET_FAIL after saying why. */
 static int write_disks(const char *cmd, uint32_t id, const char *list)
 {
-	int err = mkl_write_attr(id, DISKS_SETTING, list);
+	/* An empty write would not reach the kernel: a newline says "none". */
+	int err = mkl_write_attr(id, DISKS_SETTING, list[0] ? list : "\n");
 
 	if (!err)
 		return RET_OK;

@@ -107,7 +107,7 @@ FIXTURE_TEARDOWN(disk)
 	umount(MNT);
 	if (self->a[0])
 		EXPECT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", self->a));
-	mk_write_text(VBLK_LOOPBACK, "");
+	mk_write_text(VBLK_LOOPBACK, "\n");
 	unlink(IMG);
 }
 
@@ -222,7 +222,7 @@ TEST(read_only)
 	EXPECT_EQ(0, vblk_stat(chan, "writes"));
 
 	EXPECT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", a));
-	mk_write_text(VBLK_LOOPBACK, "");
+	mk_write_text(VBLK_LOOPBACK, "\n");
 	unlink(IMG_RO);
 	free(buf);
 	free(back);
@@ -264,7 +264,7 @@ TEST(ramdisk_direct)
 	EXPECT_LE(0, fd) TH_LOG("%s still claimed: %s", RAMDISK, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	mk_write_text(VBLK_LOOPBACK, "");
+	mk_write_text(VBLK_LOOPBACK, "\n");
 	free(buf);
 	free(back);
 }
@@ -295,7 +295,7 @@ TEST(bad_disk_lists)
 	EXPECT_EQ(-E2BIG, mk_write_text(VBLK_LOOPBACK, nine));
 	/* Read-only twice is fine; so is nothing. */
 	EXPECT_EQ(0, mk_write_text(VBLK_LOOPBACK, IMG ",ro " IMG ",ro,queues=2"));
-	EXPECT_EQ(0, mk_write_text(VBLK_LOOPBACK, ""));
+	EXPECT_EQ(0, mk_write_text(VBLK_LOOPBACK, "\n"));
 	unlink(IMG);
 	unlink(IMG_RO);
 }

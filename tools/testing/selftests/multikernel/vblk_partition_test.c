@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Disks of a partition kernel, served by this kernel over IKC: the
+ * partition (on CPUs 2-3, driven through its shell on the IKC console)
+ * makes ext4 on its /dev/vda with Debian's mke2fs and writes files with
+ * known checksums; this kernel finds the image clean with e2fsck, mounts
+ * it and checks them, writes its own, and a new partition reads those
+ * back.  A partition stopped by force or crashing with many requests in
+ * flight leaves nothing behind: the back end lets its block device go.
+ * The "disks" setting refuses what it cannot serve, with its errno.
+ */
+
+#define _GNU_SOURCE
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <termios.h>
+
+#include "../kselftest_harness.h"
+#include "vblk_util.h"
+#include "test_partition.h"
+
+/* Kernel messages on ttyS1 too, where the harness looks for splats. */
+#define PART_CMDLINE	"console=hvc0 console=ttyS1,115200 kunit.enable=0 mkpart.action=idle"
+#define CONSOLE_SLOT	5	/* after echo@part*4 echo: virtio:3 */
+#define DISK_SLOT	6	/* disks come after ikc_services' slots */
+#define IMG		"/tmp/vblk-part.img"
+#define IMG_SIZE	(112 << 20)
+#define RAMDISK		"/dev/ram0"
+#define HOST_MNT	"/tmp/vblk-host-mnt"
+#define PART_DISKS	"/sys/kernel/multikernel/partitions/%d/disks"
+/* harness/guest/partition-disk.sh, in the partition's initramfs */
+#define PART_DISK_SH	"/partition-disk.sh"
+
+/* A booted partition and its shell over the IKC console. */
+struct part {
+	int id;
+	int fd;
+	char peer[32];
+	char disk_chan[48];
+};
+
+static int part_boot(struct part *p, const char *disk)
+{
+	char line[64], cmd[1024], chan[48], tty[32], path[64], buf[8192];
+	struct termios t;
+	size_t len = 0;
+	FILE *f;
+
+	p->id = -1;
+	p->fd = -1;
+	snprintf(cmd, sizeof(cmd),
+		 "mkctl boot --cpus " TEST_PART_CPUS " --mem " TEST_PART_MEM
+		 " --console 1 --wait 300 --kernel " TEST_PART_KERNEL
+		 " --initrd " TEST_PART_INITRD " --disk %s --cmdline '%s'",
+		 disk, PART_CMDLINE);
+	f = popen(cmd, "r");
+	if (!f)
+		return -errno;
+	if (fgets(line, sizeof(line), f))
+		p->id = atoi(line);
+	if (pclose(f) || p->id < 0)
+		return -EIO;
+	if (ikc_find_peer("partition", p->id, p->peer, sizeof(p->peer)) ||
+	    !ikc_wait_attr(p->peer, "state", "up", 60000))
+		return -ETIMEDOUT;
+	ikc_chan(p->disk_chan, sizeof(p->disk_chan), p->peer, DISK_SLOT);
+	ikc_chan(chan, sizeof(chan), p->peer, CONSOLE_SLOT);
+	if (ikc_dev_read(chan, "tty_name", tty, sizeof(tty)) <= 0)
+		return -ENODEV;
+	snprintf(path, sizeof(path), "/dev/%s", tty);
+	p->fd = open(path, O_RDWR | O_NOCTTY);
+	if (p->fd < 0)
+		return -errno;
+	tcgetattr(p->fd, &t);
+	cfmakeraw(&t);
+	tcsetattr(p->fd, TCSANOW, &t);
+	/* Typed before the shell reads hvc0, a line would be lost. */
+	if (!ikc_read_until(p->fd, buf, sizeof(buf), &len,
+			    TEST_PART_MARK " shell on hvc0", 60000))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static int type_line(struct part *p, const char *cmd)
+{
+	char line[256];
+	ssize_t len;
+
+	len = snprintf(line, sizeof(line), "%s\r", cmd);
+	return write(p->fd, line, len) == len ? 0 : -EIO;
+}
+
+/*
+ * Run @cmd in the partition's shell; true once it printed "VBLK-OK-42"
+ * (the typed line itself holds no such text), within @ms.
+ */
+static bool run_in_part(struct __test_metadata *_metadata, struct part *p,
+			const char *cmd, int ms)
+{
+	static char buf[65536];
+	char line[2048], *step;
+	size_t len = 0;
+	bool ok;
+
+	snprintf(line, sizeof(line), "(%s) && echo VBLK-OK-$((6 * 7))\r", cmd);
+	if (write(p->fd, line, strlen(line)) != (ssize_t)strlen(line))
+		return false;
+	ok = ikc_read_until(p->fd, buf, sizeof(buf), &len, "VBLK-OK-42", ms);
+	if (!ok) {
+		TH_LOG("partition said: %.600s", len > 600 ? buf + len - 600 : buf);
+		return false;
+	}
+	/* What each step took, for the record. */
+	for (step = strstr(buf, "step: "); step; step = strstr(step + 1, "step: "))
+		TH_LOG("%.*s", (int)strcspn(step, "\r\n"), step);
+	return true;
+}
+
+static void part_stop(struct part *p, bool force)
+{
+	char cmd[128];
+
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	if (p->id < 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "mkctl stop %d %s >/dev/null 2>&1; mkctl destroy %d",
+		 p->id, force ? "--force" : "", p->id);
+	vblk_run("%s", cmd);	/* run_in_part() said what failed */
+	p->id = -1;
+}
+
+static bool have_partitions(void)
+{
+	return !access(VBLK_DRIVER, F_OK) && !access(TEST_PART_KERNEL, R_OK) &&
+	       !access("/dev/multikernel", R_OK);
+}
+
+FIXTURE(part) {
+	struct part p;
+};
+
+FIXTURE_SETUP(part)
+{
+	self->p.id = -1;
+	self->p.fd = -1;
+	if (!have_partitions())
+		SKIP(return, "no partitions or no virtio-blk back end");
+}
+
+FIXTURE_TEARDOWN(part)
+{
+	umount(HOST_MNT);
+	part_stop(&self->p, true);
+	unlink(IMG);
+}
+
+static int make_image(void)
+{
+	int fd = open(IMG, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || ftruncate(fd, IMG_SIZE))
+		return -1;
+	return close(fd);
+}
+
+/*
+ * ext4 across kernels: made and filled (64 MiB) by the partition, checked
+ * and filled more by this kernel, read back by a new partition.
+ */
+TEST_F_TIMEOUT(part, ext4_both_ways, 900)
+{
+	char path[96];
+
+	ASSERT_EQ(0, make_image());
+	ASSERT_EQ(0, part_boot(&self->p, IMG ",serial=part-disk"));
+	ASSERT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " fill", 600000));
+	/* Its serial, asked with VIRTIO_BLK_T_GET_ID. */
+	EXPECT_TRUE(run_in_part(_metadata, &self->p,
+				"grep -qx part-disk /sys/block/vda/serial", 30000));
+	EXPECT_GT(vblk_stat(self->p.disk_chan, "flushes"), 0);
+	EXPECT_GT(vblk_stat(self->p.disk_chan, "writes"), 0);
+	/* A running partition's disks do not change. */
+	snprintf(path, sizeof(path), PART_DISKS, self->p.id);
+	EXPECT_EQ(-EBUSY, mk_write_text(path, "\n"));
+	EXPECT_EQ(0, vblk_stat(self->p.disk_chan, "bad_requests"));
+	part_stop(&self->p, false);
+
+	/* The back end closed the file: it is all in the image. */
+	EXPECT_EQ(0, vblk_run(VBLK_FSCK " " IMG " >/dev/null"));
+	mkdir(HOST_MNT, 0755);
+	ASSERT_EQ(0, vblk_run("mount -o loop " IMG " " HOST_MNT));
+	EXPECT_EQ(0, vblk_run("cd " HOST_MNT " && sha256sum -c -s PSUMS"));
+	ASSERT_EQ(0, vblk_run("dd if=/dev/urandom of=%s/h bs=1M count=8 2>/dev/null",
+			      HOST_MNT));
+	ASSERT_EQ(0, vblk_run("cd %s && sha256sum h > HSUMS", HOST_MNT));
+	ASSERT_EQ(0, vblk_run("umount -d " HOST_MNT));
+
+	ASSERT_EQ(0, part_boot(&self->p, IMG ",ro"));
+	EXPECT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " verify", 300000));
+	part_stop(&self->p, false);
+}
+
+/*
+ * Requests in flight when the partition goes: a forced stop, then a
+ * crash.  Nothing hangs, and the block device is let go (it opens
+ * exclusively again).
+ */
+TEST_F_TIMEOUT(part, gone_mid_io, 600)
+{
+	static const char * const how[] = { "forced stop", "panic" };
+	char path[64];
+	int i, fd;
+
+	if (access(RAMDISK, W_OK))
+		SKIP(return, "no " RAMDISK " (CONFIG_BLK_DEV_RAM=n)");
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, part_boot(&self->p, RAMDISK));
+		ASSERT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " load", 60000));
+		EXPECT_GT(vblk_stat(self->p.disk_chan, "direct"), 0);
+		if (i) {
+			/* It tells the harness that this panic is on purpose. */
+			ASSERT_EQ(0, type_line(&self->p, PART_DISK_SH " panic"));
+			snprintf(path, sizeof(path), "mkctl wait %d crashed --timeout 60",
+				 self->p.id);
+			EXPECT_EQ(0, vblk_run("%s", path)) TH_LOG("%s: no crash", how[i]);
+		}
+		part_stop(&self->p, true);
+		fd = open(RAMDISK, O_RDWR | O_EXCL);
+		EXPECT_LE(0, fd) TH_LOG("%s: %s still claimed: %s", how[i],
+					RAMDISK, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* What the disks setting refuses, and when. */
+TEST(disks_setting)
+{
+	char path[96], cmd[256], line[32];
+	int a = -1, b = -1;
+	FILE *f;
+
+	if (!have_partitions())
+		SKIP(return, "no partitions or no virtio-blk back end");
+	ASSERT_EQ(0, make_image());
+	/* Two partitions that never start: one CPU and 32M each. */
+	f = popen("mkctl create --cpus 2 --mem 32M --disk " IMG, "r");
+	ASSERT_NE(NULL, f);
+	if (fgets(line, sizeof(line), f))
+		a = atoi(line);
+	pclose(f);
+	f = popen("mkctl create --cpus 3 --mem 32M", "r");
+	ASSERT_NE(NULL, f);
+	if (fgets(line, sizeof(line), f))
+		b = atoi(line);
+	pclose(f);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+
+	snprintf(path, sizeof(path), PART_DISKS, b);
+	EXPECT_EQ(-EBUSY, mk_write_text(path, IMG));	/* a has it for writing */
+	EXPECT_EQ(-EBUSY, mk_write_text(path, IMG ",ro"));
+	EXPECT_EQ(-ENOENT, mk_write_text(path, "/tmp/no-such-disk"));
+	EXPECT_EQ(-EISDIR, mk_write_text(path, "/tmp"));
+	EXPECT_EQ(-EINVAL, mk_write_text(path, "/dev/null"));
+	snprintf(cmd, sizeof(cmd), "mkctl disk detach %d " IMG, a);
+	EXPECT_EQ(0, vblk_run("%s", cmd));
+	EXPECT_EQ(0, mk_write_text(path, IMG ",ro"));	/* free now */
+	snprintf(cmd, sizeof(cmd), "mkctl disk attach %d " IMG ",ro,serial=two", b);
+	EXPECT_EQ(0, vblk_run("%s", cmd));	/* read-only twice */
+	snprintf(cmd, sizeof(cmd), "mkctl disk list %d | grep -qx 'vdb " IMG ",ro,serial=two'", b);
+	EXPECT_EQ(0, vblk_run("%s", cmd));
+	snprintf(cmd, sizeof(cmd), "mkctl disk attach %d " IMG " 2>/dev/null", a);
+	EXPECT_NE(0, vblk_run("%s", cmd));	/* b reads it */
+
+	snprintf(cmd, sizeof(cmd), "mkctl destroy %d; mkctl destroy %d", a, b);
+	EXPECT_EQ(0, vblk_run("%s", cmd));
+	unlink(IMG);
+}
+
+TEST_HARNESS_MAIN
