@@ -37,8 +37,8 @@
 void ikc_vbe_peer_error(struct ikc_vbe *vbe, const char *what, int err)
 {
 	atomic_long_inc(&vbe->errors);
-	dev_warn_ratelimited(&vbe->idev->dev, "%s: bad %s from peer (%d)\n",
-			     vbe->desc.name, what, err);
+	pr_warn_ratelimited("%s %s: bad %s from peer (%d)\n", vbe->desc.name,
+			    vbe->label, what, err);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_peer_error);
 
@@ -727,7 +727,8 @@ EXPORT_SYMBOL_GPL(ikc_vbe_peer_event);
 /**
  * ikc_vbe_init() - set a back end up on a channel
  * @vbe: the device, zeroed
- * @idev: its IKC channel (server end of an IKC_SVC_VIRTIO slot)
+ * @idev: its IKC channel (server end of an IKC_SVC_VIRTIO slot); NULL
+ *	only in KUnit tests, which set the queues up themselves
  * @desc: what the device is; copied
  * @priv: the device's own data, vbe->priv
  *
@@ -749,6 +750,8 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 	vbe->desc = *desc;
 	vbe->idev = idev;
 	vbe->priv = priv;
+	/* Tests drive a device without a channel. */
+	strscpy(vbe->label, idev ? dev_name(&idev->dev) : "test");
 	mutex_init(&vbe->lock);
 	spin_lock_init(&vbe->iotlb_lock);
 	atomic_set(&vbe->needs_reset, 0);
@@ -772,7 +775,7 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 
 	/* Queues may sleep (a block device's I/O): a workqueue of their own. */
 	vbe->wq = alloc_workqueue("ikc-%s/%s", WQ_UNBOUND | WQ_MEM_RECLAIM |
-				  WQ_HIGHPRI, 0, desc->name, dev_name(&idev->dev));
+				  WQ_HIGHPRI, 0, desc->name, vbe->label);
 	if (!vbe->wq) {
 		kfree(vbe->vq);
 		vbe->vq = NULL;
@@ -815,9 +818,13 @@ void ikc_vbe_destroy(struct ikc_vbe *vbe)
 
 	if (vbe->wq)
 		destroy_workqueue(vbe->wq);
-	if (vbe->vq)
-		for (i = 0; i < vbe->desc.nr_queues; i++)
+	if (vbe->vq) {
+		for (i = 0; i < vbe->desc.nr_queues; i++) {
+			vringh_kiov_cleanup(&vbe->vq[i].riov);
+			vringh_kiov_cleanup(&vbe->vq[i].wiov);
 			mutex_destroy(&vbe->vq[i].lock);
+		}
+	}
 	kfree(vbe->vq);
 	mutex_destroy(&vbe->lock);
 }

@@ -105,6 +105,7 @@ struct ikc_vbe_desc {
  * struct ikc_vbe - one virtio back end on an IKC channel
  * @desc: what it is (a copy)
  * @idev: the channel, NULL once stopped
+ * @label: the channel's name, for messages
  * @priv: the device's own data
  * @lock: control state: everything below but the atomics and @vq's rings
  * @peer_gone: the peer went down; its memory is not touched any more
@@ -123,6 +124,7 @@ struct ikc_vbe_desc {
 struct ikc_vbe {
 	struct ikc_vbe_desc desc;
 	struct ikc_device *idev;
+	char label[24];
 	void *priv;
 
 	struct mutex lock;		/* control state */

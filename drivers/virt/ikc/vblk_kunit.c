@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: the virtio-blk back end's checks of what a front end hands over.
+ * A split ring in this kernel's memory plays the front end; an IOTLB maps
+ * the ring and the buffers the "peer" owns, not a further buffer that
+ * stands for memory outside the peer; the disk is a 1 MiB shmem file.
+ * Each case queues one chain, lets the back end take it and checks the
+ * status byte, the used ring and the counters.
+ */
+
+#include <kunit/test.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+
+#include "vblk.h"
+
+#define KV_NUM		16
+#define KV_DISK		SZ_1M
+#define KV_DATA		SZ_8K
+
+/**
+ * struct kv - one test's device, ring and buffers
+ * @vblk: the disk
+ * @backing: its shmem file
+ * @ring: desc table, avail ring (at 4 KiB), used ring (at 8 KiB)
+ * @buf: the peer's buffers: header, status, data
+ * @outside: memory the peer does not own
+ * @iotlb: maps @ring and @buf
+ * @next_desc: next free descriptor
+ * @avail_idx: the avail ring's index
+ */
+struct kv {
+	struct vblk vblk;
+	struct vblk_backing backing;
+	u8 *ring;
+	u8 *buf;
+	u8 *outside;
+	struct vhost_iotlb *iotlb;
+	unsigned int next_desc;
+	u16 avail_idx;
+};
+
+#define KV_HDR(kv)	((struct virtio_blk_outhdr *)(kv)->buf)
+#define KV_STATUS(kv)	((kv)->buf + 64)
+#define KV_DATA_BUF(kv)	((kv)->buf + PAGE_SIZE)
+
+static struct vring_desc *kv_desc(struct kv *kv)
+{
+	return (struct vring_desc *)kv->ring;
+}
+
+static struct vring_avail *kv_avail(struct kv *kv)
+{
+	return (struct vring_avail *)(kv->ring + PAGE_SIZE);
+}
+
+static struct vring_used *kv_used(struct kv *kv)
+{
+	return (struct vring_used *)(kv->ring + 2 * PAGE_SIZE);
+}
+
+static void kv_no_config(struct ikc_vbe *vbe, void *buf)
+{
+}
+
+static const struct ikc_vbe_ops kv_ops = {
+	.get_config	= kv_no_config,
+	.process	= vblk_process,
+	.quiesce	= vblk_quiesce,
+};
+
+static void kv_map(struct kunit *test, struct kv *kv, void *p, size_t len)
+{
+	u64 pa = virt_to_phys(p);
+
+	KUNIT_ASSERT_EQ(test, 0, vhost_iotlb_add_range(kv->iotlb, pa, pa + len - 1,
+						       pa, VHOST_MAP_RW));
+}
+
+static struct kv *kv_setup(struct kunit *test, bool ro)
+{
+	struct ikc_vbe_desc desc = {
+		.name = "blk", .device_id = VIRTIO_ID_BLOCK, .nr_queues = 1,
+		.queue_size = KV_NUM, .config_len = 0, .ops = &kv_ops,
+	};
+	void *desc_pa, *avail_pa, *used_pa;
+	struct ikc_vbe_queue *q;
+	struct kv *kv;
+	loff_t pos = 0;
+	u8 *pattern;
+	int i;
+
+	kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kv);
+	kv->ring = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	kv->buf = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	kv->outside = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	KUNIT_ASSERT_TRUE(test, kv->ring && kv->buf && kv->outside);
+
+	kv->backing.file = shmem_file_setup("vblk-kunit", KV_DISK, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kv->backing.file));
+	kv->backing.size = KV_DISK;
+	kv->backing.lbs = SECTOR_SIZE;
+	kv->backing.spec.ro = ro;
+	memcpy(kv->backing.spec.serial, "kunit-serial", 12);
+	/* Byte i of the disk is i * 7 modulo 251. */
+	pattern = kmalloc(KV_DISK, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pattern);
+	for (i = 0; i < KV_DISK; i++)
+		pattern[i] = (i * 7) % 251;
+	KUNIT_ASSERT_EQ(test, KV_DISK, kernel_write(kv->backing.file, pattern,
+						    KV_DISK, &pos));
+	kfree(pattern);
+
+	kv->vblk.backing = &kv->backing;
+	init_waitqueue_head(&kv->vblk.io_wait);
+	init_llist_head(&kv->vblk.q[0].done);
+	KUNIT_ASSERT_EQ(test, 0, ikc_vbe_init(&kv->vblk.vbe, NULL, &desc, &kv->vblk));
+
+	kv->iotlb = vhost_iotlb_alloc(8, 0);
+	KUNIT_ASSERT_NOT_NULL(test, kv->iotlb);
+	kv_map(test, kv, kv->ring, 4 * PAGE_SIZE);
+	kv_map(test, kv, kv->buf, 4 * PAGE_SIZE);
+	kv->vblk.vbe.iotlb = kv->iotlb;
+
+	/* vringh takes the peer's physical addresses, as a pointer. */
+	desc_pa = (void *)(uintptr_t)virt_to_phys(kv_desc(kv));
+	avail_pa = (void *)(uintptr_t)virt_to_phys(kv_avail(kv));
+	used_pa = (void *)(uintptr_t)virt_to_phys(kv_used(kv));
+	q = &kv->vblk.vbe.vq[0];
+	KUNIT_ASSERT_EQ(test, 0, vringh_init_iotlb(&q->vrh, BIT_ULL(VIRTIO_F_VERSION_1),
+						   KV_NUM, true, desc_pa, avail_pa,
+						   used_pa));
+	vringh_set_iotlb(&q->vrh, kv->iotlb, &kv->vblk.vbe.iotlb_lock);
+	q->ready = true;
+	q->running = true;
+	return kv;
+}
+
+static void kv_teardown(struct kv *kv)
+{
+	struct ikc_vbe *vbe = &kv->vblk.vbe;
+
+	mutex_lock(&vbe->lock);
+	mutex_lock(&vbe->vq[0].lock);
+	vbe->vq[0].running = false;
+	mutex_unlock(&vbe->vq[0].lock);
+	vblk_quiesce(vbe);
+	mutex_unlock(&vbe->lock);
+	vbe->iotlb = NULL;
+	ikc_vbe_destroy(vbe);
+	vhost_iotlb_free(kv->iotlb);
+	fput(kv->backing.file);
+	free_pages((unsigned long)kv->ring, 2);
+	free_pages((unsigned long)kv->buf, 2);
+	free_pages((unsigned long)kv->outside, 1);
+}
+
+/* Add one descriptor of the chain being built; the first is its head. */
+static void kv_add(struct kv *kv, void *p, u32 len, bool write, bool last)
+{
+	struct vring_desc *d = &kv_desc(kv)[kv->next_desc];
+	u16 flags = (write ? VRING_DESC_F_WRITE : 0) | (last ? 0 : VRING_DESC_F_NEXT);
+
+	d->addr = cpu_to_le64(virt_to_phys(p));
+	d->len = cpu_to_le32(len);
+	d->flags = cpu_to_le16(flags);
+	d->next = cpu_to_le16(kv->next_desc + 1);
+	kv->next_desc++;
+}
+
+/* Offer the chain that starts at @head; let the back end take it. */
+static u8 kv_run(struct kunit *test, struct kv *kv, u16 head)
+{
+	struct ikc_vbe_queue *q = &kv->vblk.vbe.vq[0];
+	struct vring_avail *avail = kv_avail(kv);
+
+	*KV_STATUS(kv) = 0xee;
+	avail->ring[kv->avail_idx % KV_NUM] = cpu_to_le16(head);
+	kv->avail_idx++;
+	smp_wmb();	/* the ring entry before the index, as a driver does */
+	avail->idx = cpu_to_le16(kv->avail_idx);
+
+	mutex_lock(&q->lock);
+	vblk_process(q, IKC_VBE_BUDGET);
+	mutex_unlock(&q->lock);
+	/* Buffered I/O runs on the device's workqueue, then returns. */
+	drain_workqueue(kv->vblk.vbe.wq);
+	mutex_lock(&q->lock);
+	if (q->running)
+		vblk_process(q, IKC_VBE_BUDGET);
+	mutex_unlock(&q->lock);
+	return *KV_STATUS(kv);
+}
+
+static void kv_hdr(struct kv *kv, u32 type, u64 sector)
+{
+	*KV_HDR(kv) = (struct virtio_blk_outhdr) {
+		.type = cpu_to_le32(type),
+		.sector = cpu_to_le64(sector),
+	};
+}
+
+/* A read: the used ring returns it with the bytes written, status OK. */
+static void vblk_read_ok(struct kunit *test)
+{
+	struct kv *kv = kv_setup(test, false);
+	u16 head = kv->next_desc;
+	int i;
+
+	kv_hdr(kv, VIRTIO_BLK_T_IN, 3);
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+	kv_add(kv, KV_DATA_BUF(kv), 1024, true, false);
+	kv_add(kv, KV_STATUS(kv), 1, true, true);
+	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_OK, kv_run(test, kv, head));
+	for (i = 0; i < 1024; i++)
+		if (KV_DATA_BUF(kv)[i] != ((3 * 512 + i) * 7) % 251)
+			break;
+	KUNIT_EXPECT_EQ(test, 1024, i);
+	KUNIT_EXPECT_EQ(test, 1, le16_to_cpu(kv_used(kv)->idx));
+	KUNIT_EXPECT_EQ(test, head, le32_to_cpu(kv_used(kv)->ring[0].id));
+	KUNIT_EXPECT_EQ(test, 1025, le32_to_cpu(kv_used(kv)->ring[0].len));
+	KUNIT_EXPECT_EQ(test, 0, atomic64_read(&kv->vblk.stats[VBLK_ST_BAD]));
+	kv_teardown(kv);
+}
+
+/* Requests that must be refused with IOERR, and counted. */
+static void vblk_refused(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		u32 type;
+		u64 sector;
+		u32 len;
+		bool data_write;
+		bool outside;
+	} cases[] = {
+		{ "read past the end", VIRTIO_BLK_T_IN, KV_DISK / 512, 512, true },
+		{ "read over the end", VIRTIO_BLK_T_IN, KV_DISK / 512 - 1, 1024, true },
+		{ "sector overflow", VIRTIO_BLK_T_IN, U64_MAX, 512, true },
+		{ "sector shift overflow", VIRTIO_BLK_T_IN, 1ULL << 60, 512, true },
+		{ "not whole sectors", VIRTIO_BLK_T_IN, 0, 500, true },
+		{ "read into a readable buffer", VIRTIO_BLK_T_IN, 0, 512, false },
+		{ "write from a writable buffer", VIRTIO_BLK_T_OUT, 0, 512, true },
+		{ "buffer outside the peer", VIRTIO_BLK_T_IN, 0, 512, true, true },
+		{ "empty read", VIRTIO_BLK_T_IN, 0, 0, true },
+	};
+	struct kv *kv = kv_setup(test, false);
+	unsigned int i;
+	void *data;
+	u16 head;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		head = kv->next_desc;
+		kv_hdr(kv, cases[i].type, cases[i].sector);
+		kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+		data = KV_DATA_BUF(kv);
+		if (cases[i].outside)
+			data = kv->outside;
+		if (cases[i].len)
+			kv_add(kv, data, cases[i].len, cases[i].data_write, false);
+		kv_add(kv, KV_STATUS(kv), 1, true, true);
+		KUNIT_EXPECT_EQ_MSG(test, VIRTIO_BLK_S_IOERR, kv_run(test, kv, head),
+				    "%s", cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, i + 1, le16_to_cpu(kv_used(kv)->idx),
+				    "%s", cases[i].what);
+		if (kv->next_desc > KV_NUM - 4)
+			kv->next_desc = 0;
+	}
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(cases),
+			atomic64_read(&kv->vblk.stats[VBLK_ST_BAD]));
+	KUNIT_EXPECT_FALSE(test, atomic_read(&kv->vblk.vbe.needs_reset));
+	/* Nothing was read into memory the peer does not own. */
+	KUNIT_EXPECT_EQ(test, 0, kv->outside[0]);
+	kv_teardown(kv);
+}
+
+/* A header cut short, a write to a read-only disk, an unknown type. */
+static void vblk_header_and_types(struct kunit *test)
+{
+	struct kv *kv = kv_setup(test, true);
+	u16 head;
+
+	head = kv->next_desc;
+	kv_hdr(kv, VIRTIO_BLK_T_IN, 0);
+	kv_add(kv, KV_HDR(kv), 8, false, false);
+	kv_add(kv, KV_STATUS(kv), 1, true, true);
+	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_IOERR, kv_run(test, kv, head));
+
+	head = kv->next_desc;
+	kv_hdr(kv, VIRTIO_BLK_T_OUT, 0);
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+	kv_add(kv, KV_DATA_BUF(kv), 512, false, false);
+	kv_add(kv, KV_STATUS(kv), 1, true, true);
+	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_IOERR, kv_run(test, kv, head));
+	KUNIT_EXPECT_EQ(test, 0, atomic64_read(&kv->vblk.stats[VBLK_ST_WRITES]));
+
+	head = kv->next_desc;
+	kv_hdr(kv, 0x7777, 0);
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+	kv_add(kv, KV_STATUS(kv), 1, true, true);
+	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_UNSUPP, kv_run(test, kv, head));
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&kv->vblk.stats[VBLK_ST_UNSUPP]));
+
+	/* GET_ID: the serial, and the status after it. */
+	head = kv->next_desc;
+	kv_hdr(kv, VIRTIO_BLK_T_GET_ID, 0);
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+	kv_add(kv, KV_DATA_BUF(kv), VIRTIO_BLK_ID_BYTES, true, false);
+	kv_add(kv, KV_STATUS(kv), 1, true, true);
+	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_OK, kv_run(test, kv, head));
+	KUNIT_EXPECT_MEMEQ(test, KV_DATA_BUF(kv), "kunit-serial", 12);
+	KUNIT_EXPECT_EQ(test, 4, le16_to_cpu(kv_used(kv)->idx));
+	kv_teardown(kv);
+}
+
+/* A chain with no place for a status byte: the device needs a reset. */
+static void vblk_no_status(struct kunit *test)
+{
+	struct kv *kv = kv_setup(test, false);
+	u16 head = kv->next_desc;
+
+	kv_hdr(kv, VIRTIO_BLK_T_IN, 0);
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, true);
+	kv_run(test, kv, head);
+	KUNIT_EXPECT_TRUE(test, atomic_read(&kv->vblk.vbe.needs_reset));
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&kv->vblk.stats[VBLK_ST_BAD]));
+	KUNIT_EXPECT_EQ(test, 0, le16_to_cpu(kv_used(kv)->idx));
+
+	/* A status byte outside the peer's memory: the same. */
+	atomic_set(&kv->vblk.vbe.needs_reset, 0);
+	head = kv->next_desc;
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+	kv_add(kv, kv->outside, 1, true, true);
+	kv_run(test, kv, head);
+	KUNIT_EXPECT_TRUE(test, atomic_read(&kv->vblk.vbe.needs_reset));
+	KUNIT_EXPECT_EQ(test, 0, kv->outside[0]);
+	kv_teardown(kv);
+}
+
+static struct kunit_case vblk_cases[] = {
+	KUNIT_CASE(vblk_read_ok),
+	KUNIT_CASE(vblk_refused),
+	KUNIT_CASE(vblk_header_and_types),
+	KUNIT_CASE(vblk_no_status),
+	{}
+};
+
+static struct kunit_suite vblk_suite = {
+	.name = "ikc_vblk",
+	.test_cases = vblk_cases,
+};
+
+kunit_test_suite(vblk_suite);
