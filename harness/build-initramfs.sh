@@ -34,6 +34,8 @@ add_e2fsprogs() {
 	cp /etc/mke2fs.conf "$root/etc/mke2fs.conf"
 }
 
+"$REPO/harness/build-fio.sh"
+
 say "building kselftests (static)"
 rm -rf "$ksft"
 # -B: lib.mk does not track the UAPI headers the tests include.
@@ -53,6 +55,7 @@ cp "$conf" "$proot/etc/harness.conf"
 cp /bin/busybox "$proot/bin/busybox"
 ln -s busybox "$proot/bin/sh"
 add_e2fsprogs "$proot"
+cp "$BUILD/fio/fio" "$proot/usr/bin/fio"
 cp "$REPO/harness/guest/partition-init" "$proot/init"
 cp "$REPO/harness/guest/partition-bench.sh" "$proot/partition-bench.sh"
 cp "$REPO/harness/guest/partition-disk.sh" "$proot/partition-disk.sh"
@@ -70,6 +73,7 @@ cp "$BUILD/mkctl/mkctl" "$root/usr/bin/mkctl"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
 add_e2fsprogs "$root"
+cp "$BUILD/fio/fio" "$root/usr/bin/fio"
 cp "$REPO/harness/guest/init" "$root/init"
 cp "$REPO/harness/guest/timeout" "$root/usr/bin/timeout"
 cp "$REPO/harness/guest/motd" "$root/etc/motd"

@@ -7,7 +7,9 @@
 #           PSUMS, unmounted and synced
 #   verify  mounted read-only: the host's files (HSUMS) and ours (PSUMS)
 #           are intact, and nothing can be written
-#   load    16 readers and writers with O_DIRECT, left running
+#   fio     fio's random writes, verified (crc32c) by reading them back:
+#           4 jobs at queue depth 16, O_DIRECT
+#   load    fio's random reads and writes, 16 in flight, left running
 #   panic   crash at once, after telling the harness it is on purpose
 . /etc/harness.conf
 
@@ -27,6 +29,15 @@ fill_files() {
 		{ echo "$i"; for j in 1 2 3 4 5 6 7 8; do cat /tmp/r; done; } > /mnt/p$i ||
 			return 1
 	done
+}
+
+# Each job writes its own MiB, then reads it back and checks every block.
+fio_verify() {
+	fio --name=verify --filename=/dev/vda --direct=1 --ioengine=libaio \
+		--iodepth=16 --numjobs=4 --rw=randwrite --bs=4k --size=1m \
+		--offset_increment=1m --verify=crc32c --verify_fatal=1 \
+		--group_reporting > /tmp/fio.out 2>&1 || { cat /tmp/fio.out; return 1; }
+	grep -E '^ +(write|read):|err=' /tmp/fio.out
 }
 
 sums() {
@@ -55,23 +66,24 @@ verify)
 	fi
 	step umount /mnt
 	;;
+fio)
+	step fio_verify
+	;;
 load)
-	for i in $(seq 16); do
-		while :; do
-			dd if=/dev/vda of=/dev/null bs=4k count=256 skip=$((i * 32)) \
-				iflag=direct 2>/dev/null
-			dd if=/dev/zero of=/dev/vda bs=4k count=64 seek=$((i * 32)) \
-				oflag=direct 2>/dev/null
-		done &
-	done
+	fio --name=load --filename=/dev/vda --direct=1 --ioengine=libaio \
+		--iodepth=8 --numjobs=2 --rw=randrw --bs=4k --size=1m \
+		--offset_increment=1m --time_based --runtime=600 \
+		> /dev/null 2>&1 &
 	sleep 3
 	;;
 panic)
 	echo "$MK_MARK_PART panicking on purpose" > /dev/ttyS"$MK_PART_CONSOLE"
+	# The line out first, before the panic's own lines cut into it.
+	sleep 1
 	echo c > /proc/sysrq-trigger
 	;;
 *)
-	echo "usage: $0 fill|verify|load|panic" >&2
+	echo "usage: $0 fill|verify|fio|load|panic" >&2
 	exit 2
 	;;
 esac

@@ -11,6 +11,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -28,6 +29,8 @@
 #define RAMDISK		"/dev/ram0"
 #define HOST_MNT	"/tmp/vblk-host-mnt"
 #define PART_DISKS	"/sys/kernel/multikernel/partitions/%d/disks"
+/* What a command run in the partition's shell prints before its status. */
+#define RC_MARK		"VBLK-42-RC-"
 /* harness/guest/partition-disk.sh, in the partition's initramfs */
 #define PART_DISK_SH	"/partition-disk.sh"
 
@@ -91,27 +94,40 @@ static int type_line(struct part *p, const char *cmd)
 }
 
 /*
- * Run @cmd in the partition's shell; true once it printed "VBLK-OK-42"
- * (the typed line itself holds no such text), within @ms.
+ * Run @cmd in the partition's shell; true when it exits 0 within @ms.
+ * Its exit status comes after "VBLK-42-RC-", which the typed line itself
+ * does not hold.
  */
 static bool run_in_part(struct __test_metadata *_metadata, struct part *p,
 			const char *cmd, int ms)
 {
 	static char buf[65536];
-	char line[2048], *step;
+	char line[2048], *step, *rc = NULL;
 	size_t len = 0;
 	bool ok;
+	int i;
 
-	snprintf(line, sizeof(line), "(%s) && echo VBLK-OK-$((6 * 7))\r", cmd);
+	snprintf(line, sizeof(line), "(%s); echo VBLK-$((6 * 7))-RC-$?\r", cmd);
 	if (write(p->fd, line, strlen(line)) != (ssize_t)strlen(line))
 		return false;
-	ok = ikc_read_until(p->fd, buf, sizeof(buf), &len, "VBLK-OK-42", ms);
-	if (!ok) {
+	ok = ikc_read_until(p->fd, buf, sizeof(buf), &len, RC_MARK, ms);
+	/* The exit status follows: wait until its line ends. */
+	for (i = 0; ok && i < 25; i++) {
+		rc = strstr(buf, RC_MARK) + strlen(RC_MARK);
+		if (strpbrk(rc, "\r\n"))
+			break;
+		ikc_read_until(p->fd, buf, sizeof(buf), &len, "\r", 200);
+	}
+	if (ok)
+		rc = strstr(buf, RC_MARK) + strlen(RC_MARK);
+	if (!ok || rc[0] != '0' || isdigit((unsigned char)rc[1])) {
 		TH_LOG("partition said: %.600s", len > 600 ? buf + len - 600 : buf);
 		return false;
 	}
-	/* What each step took, for the record. */
+	/* What each step took and fio's figures, for the record. */
 	for (step = strstr(buf, "step: "); step; step = strstr(step + 1, "step: "))
+		TH_LOG("%.*s", (int)strcspn(step, "\r\n"), step);
+	for (step = strstr(buf, "IOPS="); step; step = strstr(step + 1, "IOPS="))
 		TH_LOG("%.*s", (int)strcspn(step, "\r\n"), step);
 	return true;
 }
@@ -203,7 +219,8 @@ TEST_F_TIMEOUT(part, ext4_both_ways, 900)
 }
 
 /*
- * Requests in flight when the partition goes: a forced stop, then a
+ * fio with verification on the raw disk, several jobs at queue depth 16;
+ * then requests in flight when the partition goes: a forced stop, then a
  * crash.  Nothing hangs, and the block device is let go (it opens
  * exclusively again).
  */
@@ -217,6 +234,10 @@ TEST_F_TIMEOUT(part, gone_mid_io, 600)
 		SKIP(return, "no " RAMDISK " (CONFIG_BLK_DEV_RAM=n)");
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, part_boot(&self->p, RAMDISK));
+		/* Debian's fio first: what it wrote reads back intact. */
+		if (!i)
+			EXPECT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " fio",
+						300000));
 		ASSERT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " load", 60000));
 		EXPECT_GT(vblk_stat(self->p.disk_chan, "direct"), 0);
 		if (i) {
