@@ -438,17 +438,25 @@ static u32 ikc_vbe_set_status_locked(struct ikc_vbe *vbe, u8 status)
 	return VIRTIO_IKC_S_OK;
 }
 
+/* One message's worth of the config space, inside it. */
+static bool ikc_vbe_config_range_ok(struct ikc_vbe *vbe, unsigned int offset,
+				    unsigned int len)
+{
+	unsigned int size = vbe->desc.config_len;
+
+	return len && len <= VIRTIO_IKC_CONFIG_CHUNK && offset <= size &&
+	       len <= size - offset;
+}
+
 static u32 ikc_vbe_config_read_locked(struct ikc_vbe *vbe,
 				      const struct virtio_ikc_config_read_req *req,
 				      struct virtio_ikc_config_read_resp *resp)
 {
 	unsigned int offset = le16_to_cpu(req->offset);
 	unsigned int len = le16_to_cpu(req->len);
-	unsigned int size = vbe->desc.config_len;
 	u8 cfg[VIRTIO_IKC_MAX_CONFIG] = {};
 
-	if (!len || len > VIRTIO_IKC_CONFIG_CHUNK || offset > size ||
-	    len > size - offset)
+	if (!ikc_vbe_config_range_ok(vbe, offset, len))
 		return VIRTIO_IKC_S_INVAL;
 
 	vbe->desc.ops->get_config(vbe, cfg);
@@ -462,11 +470,9 @@ static u32 ikc_vbe_config_write_locked(struct ikc_vbe *vbe,
 {
 	unsigned int offset = le16_to_cpu(req->offset);
 	unsigned int len = le16_to_cpu(req->len);
-	unsigned int size = vbe->desc.config_len;
 
-	if (!vbe->desc.ops->set_config || !len ||
-	    len > VIRTIO_IKC_CONFIG_CHUNK || offset > size ||
-	    len > size - offset)
+	if (!vbe->desc.ops->set_config ||
+	    !ikc_vbe_config_range_ok(vbe, offset, len))
 		return VIRTIO_IKC_S_INVAL;
 	if (vbe->desc.ops->set_config(vbe, offset, req->data, len))
 		return VIRTIO_IKC_S_INVAL;
