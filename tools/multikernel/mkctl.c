@@ -67,6 +67,8 @@ static const char usage_text[] =
 "        show its disks.  DISK is PATH[,ro][,serial=ID][,queues=N]: a\n"
 "        regular file or a block device of this host, which the partition\n"
 "        sees as /dev/vda, /dev/vdb, ... in the order given.\n"
+"  disk resize ID PATH\n"
+"        Tell a running partition that the disk PATH grew or shrank.\n"
 "  list\n"
 "        Show the partitions and the free memory of the pool.\n"
 "  status ID\n"
@@ -666,6 +668,22 @@ static int cmd_disk_list(struct args *a)
 	return RET_OK;
 }
 
+static int cmd_disk_resize(struct args *a)
+{
+	int err = mkl_resize_disk(a->id, a->state);
+
+	if (err == -ENOENT) {
+		fprintf(stderr, "mkctl: %s: partition %u is not served a disk %s now\n",
+			a->cmd, a->id, a->state);
+		return RET_FAIL;
+	}
+	if (err == -ENODEV) {
+		fprintf(stderr, "mkctl: %s: this kernel has no IKC (CONFIG_IKC)\n", a->cmd);
+		return RET_FAIL;
+	}
+	return err ? report(a->cmd, a->id, -err) : RET_OK;
+}
+
 static int cmd_boot(struct args *a)
 {
 	struct create_req c;
@@ -889,6 +907,7 @@ static const struct command_desc {
 	{ "disk attach", cmd_disk_attach, 2, 0, 0 },
 	{ "disk detach", cmd_disk_detach, 2, 0, 0 },
 	{ "disk list", cmd_disk_list, 1, 0, 0 },
+	{ "disk resize", cmd_disk_resize, 2, 0, 0 },
 };
 
 /* Sort argv into positional arguments and "--name VALUE" or "--name=VALUE". */
@@ -949,7 +968,8 @@ static int parse_args(const struct command_desc *c, int argc, char **argv, struc
 		return usage_error("%s: missing %s", c->name,
 				   !nr_pos ? "partition id" : c->run == cmd_set ?
 				   "NAME=VALUE" : c->run == cmd_wait ? "state" :
-				   c->run == cmd_disk_detach ? "PATH" : "DISK");
+				   c->run == cmd_disk_detach ||
+				   c->run == cmd_disk_resize ? "PATH" : "DISK");
 	for (o = 0; o < NR_OPTS; o++)
 		if ((c->needs & F(o)) && !a->opt[o])
 			return usage_error("%s: --%s is required", c->name, opt_names[o]);
@@ -973,7 +993,7 @@ int main(int argc, char **argv)
 	/* "disk attach" and the like: two words, one command. */
 	if (!strcmp(argv[1], "disk")) {
 		if (argc < 3)
-			return usage_error("disk: attach, detach or list?");
+			return usage_error("disk: attach, detach, list or resize?");
 		snprintf(name, sizeof(name), "disk %s", argv[2]);
 		argv++;
 		argc--;

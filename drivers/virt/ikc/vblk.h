@@ -15,6 +15,7 @@
 #include <linux/sizes.h>
 #include <linux/virtio_blk.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "virtio_backend.h"
 
@@ -27,6 +28,7 @@
 #define VBLK_MAX_DISCARD_SECTORS	(SZ_1G >> SECTOR_SHIFT)	/* per request */
 #define VBLK_MAX_INFLIGHT	VBLK_QUEUE_SIZE	/* requests per queue */
 #define VBLK_SERIAL_LEN		VIRTIO_BLK_ID_BYTES
+#define VBLK_RETRY_DELAY	(HZ / 50)	/* after an allocation failed */
 
 /**
  * struct vblk_spec - a disk as an administrator names it
@@ -48,7 +50,7 @@ struct vblk_spec {
  * @spec: what it was opened from
  * @file: the open file or block device
  * @bdev: the block device, or NULL for a regular file
- * @size: bytes offered, a multiple of 512
+ * @size: bytes offered, a multiple of 512; changes on resize (READ_ONCE)
  * @lbs: logical block size reported to the front end
  * @dio_align: alignment of memory and lengths direct I/O needs, 0 if
  *	the backing cannot do direct I/O
@@ -99,6 +101,8 @@ struct vblk_queue {
  * @q: per-queue state
  * @io_inflight: requests whose I/O may still touch the peer's memory
  * @io_wait: woken when @io_inflight drops to zero
+ * @retry: kicks the queues in @retry_queues, which ran out of memory
+ * @retry_queues: queues to kick again
  * @stats: counters, VBLK_ST_*
  */
 struct vblk {
@@ -107,6 +111,8 @@ struct vblk {
 	struct vblk_queue q[VBLK_MAX_QUEUES];
 	atomic_t io_inflight;
 	wait_queue_head_t io_wait;
+	struct delayed_work retry;
+	DECLARE_BITMAP(retry_queues, VBLK_MAX_QUEUES);
 	atomic64_t stats[VBLK_NR_STATS];
 };
 
@@ -115,6 +121,7 @@ int vblk_parse_specs(const char *text, struct vblk_spec *specs,
 		     unsigned int max);
 void vblk_free_specs(struct vblk_spec *specs, unsigned int nr);
 struct vblk_backing *vblk_take_backing(struct ikc_device *idev);
+int vblk_update_size(struct vblk_backing *b);
 void vblk_close_backing(struct vblk_backing *b);
 int vblk_disks_init(void);
 extern const struct attribute_group vblk_driver_group;
@@ -122,5 +129,6 @@ extern const struct attribute_group vblk_driver_group;
 /* vblk_request.c */
 bool vblk_process(struct ikc_vbe_queue *q, unsigned int budget);
 void vblk_quiesce(struct ikc_vbe *vbe);
+void vblk_retry_work(struct work_struct *work);
 
 #endif /* _DRIVERS_VIRT_IKC_VBLK_H */

@@ -24,7 +24,8 @@ static void vblk_get_config(struct ikc_vbe *vbe, void *buf)
 	struct vblk *vblk = vbe->priv;
 	struct vblk_backing *b = vblk->backing;
 	struct virtio_blk_config c = {
-		.capacity = __cpu_to_virtio64(true, b->size >> SECTOR_SHIFT),
+		.capacity = __cpu_to_virtio64(true, READ_ONCE(b->size) >>
+					      SECTOR_SHIFT),
 		.size_max = __cpu_to_virtio32(true, VBLK_SIZE_MAX),
 		.seg_max = __cpu_to_virtio32(true, VBLK_SEG_MAX),
 		.blk_size = __cpu_to_virtio32(true, b->lbs),
@@ -79,10 +80,39 @@ static ssize_t backing_show(struct device *dev, struct device_attribute *attr,
 	struct vblk_backing *b = vblk->backing;
 
 	return sysfs_emit(buf, "%s %s %llu %s\n", b->spec.path,
-			  b->spec.ro ? "ro" : "rw", b->size >> SECTOR_SHIFT,
+			  b->spec.ro ? "ro" : "rw",
+			  READ_ONCE(b->size) >> SECTOR_SHIFT,
 			  b->dio_align ? "direct" : "buffered");
 }
 static DEVICE_ATTR_RO(backing);
+
+/*
+ * "1": the backing was resized on the host; offer its new size and tell
+ * the front end (a config change, as QEMU's block_resize does).
+ */
+static ssize_t resize_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct vblk *vblk = dev_get_drvdata(dev);
+	bool yes;
+	int ret;
+
+	ret = kstrtobool(buf, &yes);
+	if (ret)
+		return ret;
+	if (!yes)
+		return -EINVAL;
+	ret = vblk_update_size(vblk->backing);
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		dev_info(dev, "%s: now %llu sectors\n", vblk->backing->spec.path,
+			 READ_ONCE(vblk->backing->size) >> SECTOR_SHIFT);
+		ikc_vbe_config_changed(&vblk->vbe);
+	}
+	return count;
+}
+static DEVICE_ATTR_WO(resize);
 
 static ssize_t queues_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -125,6 +155,7 @@ static DEVICE_ATTR_RO(stats);
 static struct attribute *vblk_attrs[] = {
 	&dev_attr_backing.attr,
 	&dev_attr_queues.attr,
+	&dev_attr_resize.attr,
 	&dev_attr_stats.attr,
 	NULL
 };
@@ -182,6 +213,7 @@ static int vblk_probe(struct ikc_device *idev)
 	vblk->backing = b;
 	atomic_set(&vblk->io_inflight, 0);
 	init_waitqueue_head(&vblk->io_wait);
+	INIT_DELAYED_WORK(&vblk->retry, vblk_retry_work);
 	for (i = 0; i < VBLK_MAX_QUEUES; i++)
 		init_llist_head(&vblk->q[i].done);
 
@@ -208,6 +240,7 @@ static void vblk_remove(struct ikc_device *idev)
 	/* Returns once no request points into the peer's memory. */
 	ikc_vbe_stop(&vblk->vbe);
 	ikc_stop_rx(idev);
+	cancel_delayed_work_sync(&vblk->retry);
 	dev_set_drvdata(&idev->dev, NULL);
 	ikc_vbe_destroy(&vblk->vbe);
 	vblk_close_backing(vblk->backing);

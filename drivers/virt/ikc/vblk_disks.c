@@ -182,22 +182,32 @@ static bool vblk_clash(const struct vblk_id *a, const struct vblk_id *b)
 	return a->dev == b->dev && a->ino == b->ino && (!a->ro || !b->ro);
 }
 
+/* What a disk on @file offers now: its size in whole sectors. */
+static u64 vblk_file_size(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	loff_t size;
+
+	if (S_ISBLK(inode->i_mode))
+		size = bdev_nr_bytes(I_BDEV(file->f_mapping->host));
+	else
+		size = i_size_read(inode);
+	return round_down(max_t(loff_t, size, 0), SECTOR_SIZE);
+}
+
 /* Can @spec be opened as asked?  Its errno if not. */
 static int vblk_try_open(const struct vblk_spec *spec)
 {
 	struct file *file;
-	loff_t size;
+	u64 size;
 
 	file = filp_open(spec->path, (spec->ro ? O_RDONLY : O_RDWR) |
 			 O_LARGEFILE, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	if (S_ISBLK(file_inode(file)->i_mode))
-		size = bdev_nr_bytes(I_BDEV(file->f_mapping->host));
-	else
-		size = i_size_read(file_inode(file));
+	size = vblk_file_size(file);
 	fput(file);
-	return size < SECTOR_SIZE ? -EINVAL : 0;
+	return size ? 0 : -EINVAL;
 }
 
 /* Every backing of @specs usable as asked, none twice for writing. */
@@ -275,11 +285,9 @@ static struct vblk_backing *vblk_open_backing(const struct vblk_spec *spec)
 		if (IS_ERR(file))
 			goto err;
 		b->bdev = file_bdev(file);
-		b->size = bdev_nr_bytes(b->bdev);
 		b->discard = !spec->ro && bdev_max_discard_sectors(b->bdev);
 		b->write_zeroes = !spec->ro;
 	} else if (S_ISREG(file_inode(file)->i_mode)) {
-		b->size = i_size_read(file_inode(file));
 		b->discard = !spec->ro && file->f_op->fallocate;
 		b->write_zeroes = b->discard;
 	} else {
@@ -288,7 +296,7 @@ static struct vblk_backing *vblk_open_backing(const struct vblk_spec *spec)
 		goto err;
 	}
 	b->file = file;
-	b->size = round_down(b->size, SECTOR_SIZE);
+	b->size = vblk_file_size(file);
 	ret = -EINVAL;
 	if (!b->size)
 		goto err_close;
@@ -301,6 +309,27 @@ err:
 	kfree(b->spec.path);
 	kfree(b);
 	return ERR_PTR(ret);
+}
+
+/**
+ * vblk_update_size() - take a backing's new size
+ * @b: the backing
+ *
+ * A file grown (or cut) on the host, or a block device resized, is offered
+ * at its new size: requests are checked against it from now on.
+ *
+ * Return: 1 if the size changed, 0 if not, -EINVAL if nothing is left.
+ */
+int vblk_update_size(struct vblk_backing *b)
+{
+	u64 size = vblk_file_size(b->file);
+
+	if (!size)
+		return -EINVAL;
+	if (size == READ_ONCE(b->size))
+		return 0;
+	WRITE_ONCE(b->size, size);
+	return 1;
 }
 
 /**

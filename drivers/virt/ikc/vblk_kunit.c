@@ -5,10 +5,14 @@
  * the ring and the buffers the "peer" owns, not a further buffer that
  * stands for memory outside the peer; the disk is a 1 MiB shmem file.
  * Each case queues one chain, lets the back end take it and checks the
- * status byte, the used ring and the counters.
+ * status byte, the used ring and the counters; one stops the queue while
+ * a write is still in flight.
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
@@ -116,6 +120,7 @@ static struct kv *kv_setup(struct kunit *test, bool ro)
 
 	kv->vblk.backing = &kv->backing;
 	init_waitqueue_head(&kv->vblk.io_wait);
+	INIT_DELAYED_WORK(&kv->vblk.retry, vblk_retry_work);
 	init_llist_head(&kv->vblk.q[0].done);
 	KUNIT_ASSERT_EQ(test, 0, ikc_vbe_init(&kv->vblk.vbe, NULL, &desc, &kv->vblk));
 
@@ -149,6 +154,7 @@ static void kv_teardown(struct kv *kv)
 	mutex_unlock(&vbe->vq[0].lock);
 	vblk_quiesce(vbe);
 	mutex_unlock(&vbe->lock);
+	cancel_delayed_work_sync(&kv->vblk.retry);
 	vbe->iotlb = NULL;
 	ikc_vbe_destroy(vbe);
 	vhost_iotlb_free(kv->iotlb);
@@ -340,11 +346,89 @@ static void vblk_no_status(struct kunit *test)
 	kv_teardown(kv);
 }
 
+struct kv_stopper {
+	struct kv *kv;
+	struct completion done;
+};
+
+/* What a reset or the peer's loss does: stop the queue, then quiesce. */
+static int kv_stop_and_quiesce(void *arg)
+{
+	struct kv_stopper *st = arg;
+	struct ikc_vbe *vbe = &st->kv->vblk.vbe;
+
+	mutex_lock(&vbe->lock);
+	mutex_lock(&vbe->vq[0].lock);
+	vbe->vq[0].running = false;
+	mutex_unlock(&vbe->vq[0].lock);
+	vblk_quiesce(vbe);
+	mutex_unlock(&vbe->lock);
+	complete(&st->done);
+	return 0;
+}
+
+/*
+ * A write still reading the peer's pages when its queue stops: quiesce
+ * returns only once it is over, so the peer's memory (a partition's pool)
+ * is not given back while the I/O uses it.  The backing's inode lock,
+ * held here, keeps the buffered write waiting.
+ */
+static void vblk_quiesce_waits_for_io(struct kunit *test)
+{
+	struct kv *kv = kv_setup(test, false);
+	struct inode *inode = file_inode(kv->backing.file);
+	struct ikc_vbe_queue *q = &kv->vblk.vbe.vq[0];
+	struct vring_avail *avail = kv_avail(kv);
+	struct kv_stopper st = { .kv = kv };
+	struct task_struct *t;
+	u16 head = kv->next_desc;
+	loff_t pos = 0;
+	u8 back[512];
+
+	init_completion(&st.done);
+	memset(KV_DATA_BUF(kv), 0xab, 512);
+	kv_hdr(kv, VIRTIO_BLK_T_OUT, 0);
+	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
+	kv_add(kv, KV_DATA_BUF(kv), 512, false, false);
+	kv_add(kv, KV_STATUS(kv), 1, true, true);
+	avail->ring[0] = cpu_to_le16(head);
+	smp_wmb();	/* the ring entry before the index */
+	avail->idx = cpu_to_le16(1);
+
+	inode_lock(inode);
+	mutex_lock(&q->lock);
+	vblk_process(q, IKC_VBE_BUDGET);
+	mutex_unlock(&q->lock);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&kv->vblk.io_inflight));
+
+	t = kthread_run(kv_stop_and_quiesce, &st, "vblk-kunit-stop");
+	if (IS_ERR(t)) {
+		inode_unlock(inode);
+		kv_teardown(kv);
+		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
+		return;
+	}
+	msleep(200);
+	KUNIT_EXPECT_FALSE_MSG(test, completion_done(&st.done),
+			       "quiesced with a write in flight");
+	inode_unlock(inode);
+	wait_for_completion(&st.done);
+
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&kv->vblk.io_inflight));
+	KUNIT_ASSERT_EQ(test, 512, kernel_read(kv->backing.file, back, 512, &pos));
+	KUNIT_EXPECT_EQ(test, 0xab, back[0]);
+	KUNIT_EXPECT_EQ(test, 0xab, back[511]);
+	/* The queue was stopped: nothing goes back to its ring. */
+	KUNIT_EXPECT_EQ(test, 0, le16_to_cpu(kv_used(kv)->idx));
+	kv_teardown(kv);
+}
+
 static struct kunit_case vblk_cases[] = {
 	KUNIT_CASE(vblk_read_ok),
 	KUNIT_CASE(vblk_refused),
 	KUNIT_CASE(vblk_header_and_types),
 	KUNIT_CASE(vblk_no_status),
+	KUNIT_CASE(vblk_quiesce_waits_for_io),
 	{}
 };
 

@@ -44,7 +44,8 @@
  * @pos: byte offset on the backing
  * @len: data bytes
  * @range: the range of a discard or write-zeroes
- * @nr_bvec: entries of @bvec
+ * @nr_bvec: entries of @bvec in use
+ * @max_bvec: entries @bvec has room for
  * @bvec: the data buffers, over the peer's pages
  * @inline_bvec: @bvec when it is short
  */
@@ -63,6 +64,7 @@ struct vblk_req {
 	size_t len;
 	struct virtio_blk_discard_write_zeroes range;
 	unsigned int nr_bvec;
+	unsigned int max_bvec;
 	struct bio_vec *bvec;
 	struct bio_vec inline_bvec[VBLK_INLINE_BVECS];
 };
@@ -72,6 +74,60 @@ static void vblk_req_free(struct vblk_req *req)
 	if (req->bvec != req->inline_bvec)
 		kfree(req->bvec);
 	kfree(req);
+}
+
+/*
+ * A request with room for as many data buffers as the chain has (a chain
+ * with too many is refused later), allocated before anything is taken
+ * from the chain so that, without memory, the chain can be given back.
+ */
+static struct vblk_req *vblk_req_alloc(struct ikc_vbe_queue *q)
+{
+	unsigned int segs = max(q->riov.used, q->wiov.used);
+	struct vblk_req *req;
+
+	req = kzalloc(sizeof(*req), GFP_NOIO);
+	if (!req)
+		return NULL;
+	req->bvec = req->inline_bvec;
+	req->max_bvec = VBLK_INLINE_BVECS;
+	if (segs > VBLK_INLINE_BVECS && segs <= VBLK_SEG_MAX + 2) {
+		req->bvec = kmalloc_array(segs, sizeof(*req->bvec), GFP_NOIO);
+		if (!req->bvec) {
+			kfree(req);
+			return NULL;
+		}
+		req->max_bvec = segs;
+	}
+	return req;
+}
+
+/*
+ * No memory for a request now.  The queue's next completion kicks it; with
+ * none in flight on it, the retry work does, a little later, rather than
+ * the queue's work spinning on a failing allocation.
+ */
+static void vblk_retry_later(struct vblk *vblk, unsigned int qi)
+{
+	if (vblk->q[qi].inflight)
+		return;
+	set_bit(qi, vblk->retry_queues);
+	schedule_delayed_work(&vblk->retry, VBLK_RETRY_DELAY);
+}
+
+/**
+ * vblk_retry_work() - kick the queues that ran out of memory
+ * @work: the disk's retry work
+ */
+void vblk_retry_work(struct work_struct *work)
+{
+	struct vblk *vblk = container_of(to_delayed_work(work), struct vblk,
+					 retry);
+	unsigned int i;
+
+	for (i = 0; i < VBLK_MAX_QUEUES; i++)
+		if (test_and_clear_bit(i, vblk->retry_queues))
+			ikc_vbe_kick(&vblk->vbe, i);
 }
 
 /*
@@ -201,13 +257,8 @@ static int vblk_map_data(struct vblk_req *req, const struct vringh_kiov *iov,
 	unsigned int i, nr = 0, max = iov->used - iov->i;
 	u64 addr, n;
 
-	if (max > VBLK_SEG_MAX + 2)
+	if (max > req->max_bvec)
 		return -E2BIG;
-	if (max > VBLK_INLINE_BVECS) {
-		req->bvec = kmalloc_array(max, sizeof(*req->bvec), GFP_NOIO);
-		if (!req->bvec)
-			return -ENOMEM;
-	}
 	for (i = iov->i; i < iov->used && len; i++) {
 		addr = (u64)(uintptr_t)iov->iov[i].iov_base;
 		n = min_t(u64, iov->iov[i].iov_len, len);
@@ -262,7 +313,7 @@ static bool vblk_range_ok(struct vblk *vblk, u64 sector, u64 len)
 	return len && IS_ALIGNED(len, SECTOR_SIZE) &&
 	       !check_shl_overflow(sector, SECTOR_SHIFT, &pos) &&
 	       !check_add_overflow(pos, len, &end) &&
-	       end <= vblk->backing->size;
+	       end <= READ_ONCE(vblk->backing->size);
 }
 
 /* The range of a discard or write-zeroes: one segment, as offered. */
@@ -379,17 +430,16 @@ static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
 		return false;
 	}
 
-	req = kzalloc(sizeof(*req), GFP_NOIO);
+	req = vblk_req_alloc(q);
 	if (!req) {
 		/* Try again later: give the chain back. */
 		vringh_abandon_iotlb(&q->vrh, 1);
-		ikc_vbe_kick(&vblk->vbe, q->index);
+		vblk_retry_later(vblk, q->index);
 		return false;
 	}
 	req->vblk = vblk;
 	req->qi = q->index;
 	req->head = head;
-	req->bvec = req->inline_bvec;
 	INIT_WORK(&req->work, vblk_req_work);
 
 	/* Without a status byte the request cannot even be refused. */
@@ -485,9 +535,12 @@ void vblk_quiesce(struct ikc_vbe *vbe)
 	struct llist_node *list;
 	unsigned int i;
 
+	wait_event(vblk->io_wait, !atomic_read(&vblk->io_inflight));
+	/*
+	 * The last completion dropped the count and woke us under this
+	 * lock: once we hold it, that completion is done with the disk.
+	 */
 	spin_lock_irq(&vblk->io_wait.lock);
-	wait_event_lock_irq(vblk->io_wait, !atomic_read(&vblk->io_inflight),
-			    vblk->io_wait.lock);
 	spin_unlock_irq(&vblk->io_wait.lock);
 
 	for (i = 0; i < vbe->desc.nr_queues; i++) {

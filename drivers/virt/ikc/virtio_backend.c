@@ -779,9 +779,14 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 		vringh_kiov_init(&q->wiov, q->wkvec, ARRAY_SIZE(q->wkvec));
 	}
 
-	/* Queues may sleep (a block device's I/O): a workqueue of their own. */
-	vbe->wq = alloc_workqueue("ikc-%s/%s", WQ_UNBOUND | WQ_MEM_RECLAIM |
-				  WQ_HIGHPRI, 0, desc->name, vbe->label);
+	/*
+	 * Queues may sleep (a block device's I/O): a workqueue of their own,
+	 * whose host CPUs an administrator picks in its sysfs directory
+	 * (/sys/devices/virtual/workqueue/ikc-<name>-<channel>/cpumask).
+	 */
+	vbe->wq = alloc_workqueue("ikc-%s-%s", WQ_UNBOUND | WQ_MEM_RECLAIM |
+				  WQ_HIGHPRI | (idev ? WQ_SYSFS : 0), 0,
+				  desc->name, vbe->label);
 	if (!vbe->wq) {
 		kfree(vbe->vq);
 		vbe->vq = NULL;

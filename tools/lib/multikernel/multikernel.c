@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -139,14 +140,13 @@ int mkl_read_attr(__u32 id, const char *name, char *buf, size_t size)
 	return read_line(path, buf, size);
 }
 
-int mkl_write_attr(__u32 id, const char *name, const char *value)
+/* Write @value to @path in one write(); 0 or -errno. */
+static int write_text(const char *path, const char *value)
 {
 	size_t len = strlen(value);
-	char path[128];
 	ssize_t n;
 	int fd, err;
 
-	snprintf(path, sizeof(path), MKL_PARTITIONS_DIR "/%u/%s", id, name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -156,6 +156,14 @@ int mkl_write_attr(__u32 id, const char *name, const char *value)
 	if (n < 0)
 		return -err;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+int mkl_write_attr(__u32 id, const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), MKL_PARTITIONS_DIR "/%u/%s", id, name);
+	return write_text(path, value);
 }
 
 int mkl_read_pool(unsigned long long *base, unsigned long long *total,
@@ -244,4 +252,45 @@ int mkl_wait_state(__u32 id, const char *want, long long timeout_ms,
 			return -ETIMEDOUT;
 		nanosleep(&nap, NULL);
 	}
+}
+
+/* Is the IKC channel @chan ("ikc<N>.<S>") to partition @id? */
+static int chan_of_partition(const char *chan, __u32 id)
+{
+	char path[128], buf[32];
+	size_t dot = strcspn(chan, ".");
+
+	snprintf(path, sizeof(path), MKL_IKC_DEVICES_DIR "/%.*s/partition",
+		 (int)dot, chan);
+	return read_line(path, buf, sizeof(buf)) > 0 && strtoll(buf, NULL, 10) == id;
+}
+
+int mkl_resize_disk(__u32 id, const char *path)
+{
+	char attr[320], buf[4200];
+	size_t len = strlen(path);
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *dir;
+
+	dir = opendir(MKL_IKC_DEVICES_DIR);
+	if (!dir)
+		return errno == ENOENT ? -ENODEV : -errno;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "ikc", 3) || !strchr(de->d_name, '.'))
+			continue;
+		snprintf(attr, sizeof(attr), MKL_IKC_DEVICES_DIR "/%s/disk/backing",
+			 de->d_name);
+		/* "PATH MODE SECTORS IO" */
+		if (read_line(attr, buf, sizeof(buf)) <= 0 ||
+		    strncmp(buf, path, len) || buf[len] != ' ' ||
+		    !chan_of_partition(de->d_name, id))
+			continue;
+		snprintf(attr, sizeof(attr), MKL_IKC_DEVICES_DIR "/%s/disk/resize",
+			 de->d_name);
+		ret = write_text(attr, "1");
+		break;
+	}
+	closedir(dir);
+	return ret;
 }

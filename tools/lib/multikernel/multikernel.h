@@ -17,6 +17,7 @@
 
 #define MKL_DEVICE		"/dev/multikernel"
 #define MKL_PARTITIONS_DIR	"/sys/kernel/multikernel/partitions"
+#define MKL_IKC_DEVICES_DIR	"/sys/bus/ikc/devices"
 
 /* mkl_wait_state(): how often the state is read, and no time limit */
 #define MKL_POLL_MS		100
@@ -215,5 +216,19 @@ int mkl_list(__u32 *ids, int max);
  */
 int mkl_wait_state(__u32 id, const char *want, long long timeout_ms,
 		   unsigned int flags, char *state, size_t size);
+
+/**
+ * mkl_resize_disk() - offer a running partition a disk's new size
+ * @id: the partition
+ * @path: the disk's backing, as in its "disks" setting
+ *
+ * After the backing file grew (or a block device was resized) on the
+ * host, has the disk's back end re-read its size and tell the partition.
+ *
+ * Return: 0 (also when the size did not change); -ENOENT if the partition
+ * is not served such a disk now (not running, or no such disk); -ENODEV
+ * without IKC; or the -errno of the write (-EINVAL: less than a sector).
+ */
+int mkl_resize_disk(__u32 id, const char *path);
 
 #endif /* __LIB_MULTIKERNEL_H */

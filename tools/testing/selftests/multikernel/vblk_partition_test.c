@@ -5,7 +5,8 @@
  * makes ext4 on its /dev/vda with Debian's mke2fs and writes files with
  * known checksums; this kernel finds the image clean with e2fsck, mounts
  * it and checks them, writes its own, and a new partition reads those
- * back.  A partition stopped by force or crashing with many requests in
+ * back; an image grown while the partition runs is seen at its new size
+ * once mkctl tells the disk.  A partition stopped by force or crashing with many requests in
  * flight leaves nothing behind: the back end lets its block device go.
  * The "disks" setting refuses what it cannot serve, with its errno.
  */
@@ -26,6 +27,7 @@
 #define DISK_SLOT	6	/* disks come after ikc_services' slots */
 #define IMG		"/tmp/vblk-part.img"
 #define IMG_SIZE	(112 << 20)
+#define GROWTH		(16 << 20)	/* the image grows by this, online */
 #define RAMDISK		"/dev/ram0"
 #define HOST_MNT	"/tmp/vblk-host-mnt"
 #define PART_DISKS	"/sys/kernel/multikernel/partitions/%d/disks"
@@ -187,7 +189,7 @@ static int make_image(void)
  */
 TEST_F_TIMEOUT(part, ext4_both_ways, 900)
 {
-	char path[96];
+	char path[96], cmd[256];
 
 	ASSERT_EQ(0, make_image());
 	ASSERT_EQ(0, part_boot(&self->p, IMG ",serial=part-disk"));
@@ -200,6 +202,16 @@ TEST_F_TIMEOUT(part, ext4_both_ways, 900)
 	/* A running partition's disks do not change. */
 	snprintf(path, sizeof(path), PART_DISKS, self->p.id);
 	EXPECT_EQ(-EBUSY, mk_write_text(path, "\n"));
+	/* But the image may grow: the partition sees it once told. */
+	ASSERT_EQ(0, truncate(IMG, IMG_SIZE + GROWTH));
+	EXPECT_EQ(0, vblk_run("mkctl disk resize %d " IMG, self->p.id));
+	EXPECT_NE(0, vblk_run("mkctl disk resize %d /tmp/no-such-disk 2>/dev/null",
+			      self->p.id));
+	snprintf(cmd, sizeof(cmd),
+		 "for i in 1 2 3 4 5 6 7 8 9 10; do [ $(cat /sys/block/vda/size) = %d ] && break;"
+		 " sleep 1; done; [ $(cat /sys/block/vda/size) = %d ]",
+		 (IMG_SIZE + GROWTH) / 512, (IMG_SIZE + GROWTH) / 512);
+	EXPECT_TRUE(run_in_part(_metadata, &self->p, cmd, 30000));
 	EXPECT_EQ(0, vblk_stat(self->p.disk_chan, "bad_requests"));
 	part_stop(&self->p, false);
 

@@ -3,11 +3,13 @@
  * The virtio-blk back end over an IKC loopback pair: virtio_blk drives end
  * B as a partition's kernel would, end A serves a file or a block device
  * of this kernel.  Data written to the virtual disk is in the backing at
- * the same offset and the other way round; ext4 made on it by Debian's
+ * the same offset and the other way round, also with the disk's work
+ * confined to one host CPU; ext4 made on it by Debian's
  * mke2fs passes e2fsck on the backing and keeps its files across a new
  * pair; a read-only disk refuses writes; a RAM disk backing takes the
  * zero-copy direct path, a tmpfs file the buffered one (the counters say
- * which ran); bad lists of disks are refused with their errno.
+ * which ran); a resized file is offered at its new size once the back end
+ * is told; bad lists of disks are refused with their errno.
  */
 
 #define _GNU_SOURCE
@@ -24,6 +26,7 @@
 #define RAMDISK		"/dev/ram0"
 #define MNT		"/tmp/vblk-mnt"
 #define CHUNK		(1024 * 1024)
+#define VBLK_WQ_CPUMASK	"/sys/devices/virtual/workqueue/ikc-blk-%s/cpumask"
 
 static int make_file(const char *path, off_t size)
 {
@@ -114,13 +117,16 @@ FIXTURE_TEARDOWN(disk)
 /* What is written to the disk is in the file, and the other way round. */
 TEST_F(disk, data_lands_in_backing)
 {
-	char *buf, *back, sectors[96];
+	char *buf, *back, sectors[96], wq[128];
 	int fd;
 
 	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, CHUNK));
 	ASSERT_EQ(0, posix_memalign((void **)&back, 4096, CHUNK));
 	snprintf(sectors, sizeof(sectors), "/sys/block/%s/size", self->vd);
 	EXPECT_EQ(IMG_SIZE / 512, vblk_read_num(sectors));
+	/* Which host CPUs serve the disk is the administrator's choice. */
+	snprintf(wq, sizeof(wq), VBLK_WQ_CPUMASK, self->chan);
+	ASSERT_EQ(0, mk_write_text(wq, "2")) TH_LOG("%s", wq);
 
 	vblk_pattern(buf, CHUNK, 4 * CHUNK, 1);
 	ASSERT_EQ(0, rw_direct(self->dev, true, buf, CHUNK, 4 * CHUNK))
@@ -151,6 +157,67 @@ TEST_F(disk, data_lands_in_backing)
 	EXPECT_EQ(0, vblk_stat(self->chan, "direct"));
 	EXPECT_EQ(0, vblk_stat(self->chan, "bad_requests"));
 	EXPECT_EQ(0, vblk_stat(self->chan, "ring_errors"));
+	free(buf);
+	free(back);
+}
+
+/* @path's size in sectors once it is @want, or its last value after 10 s. */
+static long long wait_sectors(const char *path, long long want)
+{
+	long long n = -1;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		n = vblk_read_num(path);
+		if (n == want)
+			break;
+		usleep(100 * 1000);
+	}
+	return n;
+}
+
+/*
+ * The file grows, then shrinks, on the host: the disk follows once told
+ * (a config change the front end acts on), not before.
+ */
+TEST_F(disk, resize_announced)
+{
+	char *buf, *back, sectors[96];
+	int fd;
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, CHUNK));
+	ASSERT_EQ(0, posix_memalign((void **)&back, 4096, CHUNK));
+	snprintf(sectors, sizeof(sectors), "/sys/block/%s/size", self->vd);
+	ASSERT_EQ(0, truncate(IMG, 2 * IMG_SIZE));
+	usleep(200 * 1000);
+	EXPECT_EQ(IMG_SIZE / 512, vblk_read_num(sectors));
+	EXPECT_EQ(-EINVAL, ikc_dev_write(self->chan, "disk/resize", "0"));
+	EXPECT_EQ(-EINVAL, ikc_dev_write(self->chan, "disk/resize", "grow"));
+
+	ASSERT_EQ(0, ikc_dev_write(self->chan, "disk/resize", "1"));
+	ASSERT_EQ(2 * IMG_SIZE / 512, wait_sectors(sectors, 2 * IMG_SIZE / 512));
+	/* Past the old end: lands in the file. */
+	vblk_pattern(buf, CHUNK, IMG_SIZE + CHUNK, 5);
+	ASSERT_EQ(0, rw_direct(self->dev, true, buf, CHUNK, IMG_SIZE + CHUNK))
+		TH_LOG("%s: %s failed", self->dev, rw_failed);
+	fd = open(IMG, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(CHUNK, pread(fd, back, CHUNK, IMG_SIZE + CHUNK));
+	close(fd);
+	EXPECT_EQ(0, memcmp(buf, back, CHUNK));
+
+	/* Cut: the disk ends earlier; the same size again is no change. */
+	ASSERT_EQ(0, truncate(IMG, IMG_SIZE / 2));
+	ASSERT_EQ(0, ikc_dev_write(self->chan, "disk/resize", "1"));
+	ASSERT_EQ(IMG_SIZE / 2 / 512, wait_sectors(sectors, IMG_SIZE / 2 / 512));
+	EXPECT_EQ(0, ikc_dev_write(self->chan, "disk/resize", "1"));
+	EXPECT_EQ(-EIO, rw_direct(self->dev, false, back, CHUNK, IMG_SIZE));
+
+	/* Nothing left is no disk: refused, the size stays. */
+	ASSERT_EQ(0, truncate(IMG, 0));
+	EXPECT_EQ(-EINVAL, ikc_dev_write(self->chan, "disk/resize", "1"));
+	EXPECT_EQ(IMG_SIZE / 2 / 512, vblk_read_num(sectors));
+	EXPECT_EQ(0, vblk_stat(self->chan, "bad_requests"));
 	free(buf);
 	free(back);
 }
