@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Put the partition benchmark's host and partition figures side by side.
+"""Put the partition benchmarks' host and partition figures side by side.
 
-tests.log has the host's partition_bench lines and the partitions' boot
-times; partition.log has the partition's partition_bench lines.
+tests.log has the host's partition_bench and disk-bench lines and the
+partitions' boot times; partition.log has the partition's.
 """
 
 import re
@@ -26,8 +26,48 @@ def runs(path, label):
     return out
 
 
-def main():
-    tests, part = sys.argv[1], sys.argv[2]
+DISK = re.compile(r"disk-bench: (host|partition) (\S+) (\S+) iops=(\d+) "
+                  r"mbs=([\d.]+) p50_us=(\d+) p99_us=(\d+)")
+
+
+def disk_runs(*paths):
+    out = {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = DISK.search(line)
+                if m:
+                    out[m.group(1, 2, 3)] = m.group(4, 5, 6, 7)
+    return out
+
+
+def disk_report(tests, part):
+    """fio on a host block device and on the partition's disk served from it."""
+    runs = disk_runs(tests, part)
+    print("== disk benchmark (fio, O_DIRECT, libaio; partition on CPUs %s)" % CONF["MK_PART_CPUS"])
+    keys = [(b, w) for (side, b, w) in runs if side == "host"]
+    if not keys:
+        print("no disk-bench figures")
+        return 1
+    print("| backing | workload | host IOPS | partition IOPS | partition/host "
+          "| host MB/s | partition MB/s | host p50/p99 us | partition p50/p99 us |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    missing = 0
+    for b, w in keys:
+        h = runs[("host", b, w)]
+        g = runs.get(("partition", b, w))
+        if not g:
+            missing += 1
+            print("| %s | %s | %s | - | - | %s | - | %s/%s | - |" % (b, w, h[0], h[1], h[2], h[3]))
+            continue
+        ratio = int(g[0]) / int(h[0]) if int(h[0]) else 0
+        print("| %s | %s | %s | %s | %.2f | %s | %s | %s/%s | %s/%s |"
+              % (b, w, h[0], g[0], ratio, h[1], g[1], h[2], h[3], g[2], g[3]))
+    return 1 if missing else 0
+
+
+def partition_report(tests, part):
+    """partition_bench's figures on the host's CPUs and in a partition."""
     host, guest = runs(tests, "host"), runs(part, "partition")
     boots = [int(m.group(1)) for m in
              (re.search(r"partition boot_us: (\d+)", l) for l in open(tests, errors="replace"))
@@ -48,6 +88,19 @@ def main():
               % (", ".join("%.0f" % (b / 1000) for b in boots),
                  statistics.median(boots) / 1000))
     return 0
+
+
+def main():
+    tests, part = sys.argv[1], sys.argv[2]
+    with open(tests, errors="replace") as f:
+        ran = f.read()
+    ret = 0
+    # Only the benchmarks that ran (make bench with mk.bench= runs some).
+    if "== partition_bench: host" in ran:
+        ret |= partition_report(tests, part)
+    if "== disk_bench: host" in ran:
+        ret |= disk_report(tests, part)
+    return ret
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ append="console=ttyS0 panic=-1 mk.mode=$mode null_blk.memory_backed=1"
 # Partitions: 384 MiB of node 0 set aside (tests and demo use 128 MiB each).
 append+=" multikernel_mem=384M@0x40000000"
 append+=" null_blk.gb=1 null_blk.poll_queues=1 ${MK_APPEND:-}"
+# make bench's disk benchmark: a 64 MiB RAM disk (the tests' is 4 MiB).
+[ "$mode" = bench ] && append+=" brd.rd_size=65536"
 # No 5-level paging: under KASAN, 6.12 reports a false wild-memory-access
 # when an interrupt hits the boot CPU while identify_cpu() has cleared its
 # capabilities (pgtable_l5_enabled() reads false for that moment); it

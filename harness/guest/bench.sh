@@ -7,6 +7,18 @@
 echo "$MK_MARK_BENCH begin"
 echo "cpus: $(nproc), kernel: $(uname -r)"
 
+# While working on one: MK_APPEND="mk.bench=disk" make bench runs only
+# that one (xsc, overshadow, partition, ikc, disk; comma-separated).
+only=
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	mk.bench=*) only=" $(echo "${arg#mk.bench=}" | tr , ' ') " ;;
+	esac
+done
+want() {
+	[ -z "$only" ] || case $only in *" $1 "*) true ;; *) false ;; esac
+}
+
 # The fast test device: ext2 on RAM-backed null_blk (see qemu.sh).
 fast=/tmp
 if [ -b /dev/nullb0 ] && mke2fs -q /dev/nullb0 >/dev/null 2>&1 &&
@@ -16,48 +28,84 @@ fi
 
 # Exception-less system calls: the application on CPU 0, the syscall
 # threads (and io_uring's SQPOLL thread) on CPU 1.
-echo "== xsc_bench, files on $fast"
-/kselftest/multikernel/xsc_bench -d "$fast" -c 1 -a 0
+if want xsc; then
+	echo "== xsc_bench, files on $fast"
+	/kselftest/multikernel/xsc_bench -d "$fast" -c 1 -a 0
+fi
 
 # Overshadow: the program on CPU 0 (node 0), the source on the CPU-less
 # node 1, the copy engine on another CPU; with the DMA channel (the test
 # kernel's soft_memcpy) for every size, then with the CPU engine.
-echo "== overshadow_bench, DMA engine"
-/kselftest/multikernel/overshadow_bench -c 0 -e dma
-echo "== overshadow_bench, CPU engine"
-/kselftest/multikernel/overshadow_bench -c 0 -e cpu
+if want overshadow; then
+	echo "== overshadow_bench, DMA engine"
+	/kselftest/multikernel/overshadow_bench -c 0 -e dma
+	echo "== overshadow_bench, CPU engine"
+	/kselftest/multikernel/overshadow_bench -c 0 -e cpu
+fi
 
 # Partitions: the same CPU- and memory-bound program with 2 threads on the
 # host's CPUs the partition gets (from the first), then in a partition
 # kernel on them (its figures are on the partition's console; the harness
 # puts both side by side).
-echo "== partition_bench: host, CPUs $MK_PART_CPUS"
-for i in 1 2 3; do
-	/kselftest/multikernel/partition_bench -t 2 -p "${MK_PART_CPUS%%[-,]*}" -l host
-done
-echo "== partition_bench: partition on CPUs $MK_PART_CPUS (figures in partition.log)"
-for action in bench idle idle; do
-	id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
-		--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
-		--initrd "$MK_PART_INITRD" \
-		--cmdline "console=ttyS$MK_PART_CONSOLE,115200 mkpart.action=$action" \
-		--wait 300) || continue
-	echo "partition boot_us: $(cat /sys/kernel/multikernel/partitions/$id/boot_us)"
-	if [ $action = bench ]; then
-		mkctl wait "$id" stopped --timeout 900
-	else
-		mkctl stop "$id"
-	fi
-	mkctl destroy "$id"
-done
+if want partition; then
+	echo "== partition_bench: host, CPUs $MK_PART_CPUS"
+	for i in 1 2 3; do
+		/kselftest/multikernel/partition_bench -t 2 -p "${MK_PART_CPUS%%[-,]*}" -l host
+	done
+	echo "== partition_bench: partition on CPUs $MK_PART_CPUS (figures in partition.log)"
+	for action in bench idle idle; do
+		id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
+			--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
+			--initrd "$MK_PART_INITRD" \
+			--cmdline "console=ttyS$MK_PART_CONSOLE,115200 mkpart.action=$action" \
+			--wait 300) || continue
+		echo "partition boot_us: $(cat /sys/kernel/multikernel/partitions/$id/boot_us)"
+		if [ $action = bench ]; then
+			mkctl wait "$id" stopped --timeout 900
+		else
+			mkctl stop "$id"
+		fi
+		mkctl destroy "$id"
+	done
+fi
 
 # IKC: the echo service's round trips (doorbell and busy-poll), throughput
 # and concurrent requesters; first inside this kernel (loopback), then
 # across kernels with a partition it boots (test_partition.h) and stops.  On
 # SIGTERM (the timeout) it ends its runs, stops the partition and says so.
-echo "== ikc_bench: loopback"
-timeout 1200 /kselftest/multikernel/ikc_bench -l
-echo "== ikc_bench: host and partition on CPUs $MK_PART_CPUS"
-timeout 1200 /kselftest/multikernel/ikc_bench -c 2
+if want ikc; then
+	echo "== ikc_bench: loopback"
+	timeout 1200 /kselftest/multikernel/ikc_bench -l
+	echo "== ikc_bench: host and partition on CPUs $MK_PART_CPUS"
+	timeout 1200 /kselftest/multikernel/ikc_bench -c 2
+fi
+
+# Virtual disks: fio on the host's own block devices, on the CPUs a
+# partition gets, then in a partition on those CPUs on the virtual disks
+# the host serves from the same devices (figures in partition.log): a brd
+# RAM disk (64 MiB, brd.rd_size on the command line, written once so that
+# reads find pages) and a null_blk device without memory (configfs).
+if want disk; then
+	echo "== disk_bench: host, CPUs $MK_PART_CPUS"
+	dd if=/dev/zero of=/dev/ram0 bs=1M count=64 2>/dev/null
+	nullb=/sys/kernel/config/nullb/nullb1
+	mount -t configfs configfs /sys/kernel/config 2>/dev/null
+	if mkdir "$nullb" && echo 0 > "$nullb/memory_backed" &&
+	   echo 0 > "$nullb/poll_queues" && echo 4096 > "$nullb/blocksize" &&
+	   echo 1024 > "$nullb/size" && echo 1 > "$nullb/power"; then
+		/disk-bench.sh host brd /dev/ram0 "$MK_PART_CPUS"
+		/disk-bench.sh host null_blk /dev/nullb1 "$MK_PART_CPUS"
+		echo "== disk_bench: partition on CPUs $MK_PART_CPUS (figures in partition.log)"
+		id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
+			--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
+			--initrd "$MK_PART_INITRD" --disk /dev/ram0 --disk /dev/nullb1 \
+			--cmdline "console=ttyS$MK_PART_CONSOLE,115200 mkpart.action=diskbench" \
+			--wait 300) &&
+		mkctl wait "$id" stopped --timeout 900
+		[ -n "$id" ] && mkctl destroy "$id"
+	else
+		echo "disk-bench: no null_blk device from configfs"
+	fi
+fi
 
 echo "$MK_MARK_BENCH end"
