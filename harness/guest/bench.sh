@@ -98,7 +98,8 @@ if want disk; then
 		echo "== disk_bench: partition on CPUs $MK_PART_CPUS (figures in partition.log)"
 		id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
 			--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
-			--initrd "$MK_PART_INITRD" --disk /dev/ram0 --disk /dev/nullb1 \
+			--initrd "$MK_PART_INITRD" --disk /dev/ram0,serial=brd \
+			--disk /dev/nullb1,serial=null_blk \
 			--cmdline "console=ttyS$MK_PART_CONSOLE,115200 mkpart.action=diskbench" \
 			--wait 300) &&
 		mkctl wait "$id" stopped --timeout 900

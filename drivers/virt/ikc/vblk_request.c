@@ -410,8 +410,16 @@ static u8 vblk_prep(struct vblk_req *req, struct ikc_vbe_queue *q,
 	}
 }
 
-/* Take one chain off the ring and start it; false once the ring is empty. */
-static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
+/* What vblk_start_one() did. */
+enum vblk_took {
+	VBLK_TOOK_ONE,		/* a chain: started or answered */
+	VBLK_RING_EMPTY,
+	VBLK_STOP,		/* no memory, or the ring failed: stop here */
+};
+
+/* Take one chain off the ring and start it. */
+static enum vblk_took vblk_start_one(struct vblk *vblk,
+				     struct ikc_vbe_queue *q)
 {
 	struct virtio_blk_outhdr hdr;
 	bool direct = false, start = false;
@@ -424,10 +432,10 @@ static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
 	ret = vringh_getdesc_iotlb(&q->vrh, &q->riov, &q->wiov, &head,
 				   GFP_KERNEL);
 	if (!ret)
-		return false;
+		return VBLK_RING_EMPTY;
 	if (ret < 0) {
 		ikc_vbe_fail(&vblk->vbe, "requestq", ret);
-		return false;
+		return VBLK_STOP;
 	}
 
 	req = vblk_req_alloc(q);
@@ -435,7 +443,7 @@ static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
 		/* Try again later: give the chain back. */
 		vringh_abandon_iotlb(&q->vrh, 1);
 		vblk_retry_later(vblk, q->index);
-		return false;
+		return VBLK_STOP;
 	}
 	req->vblk = vblk;
 	req->qi = q->index;
@@ -448,7 +456,7 @@ static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
 		atomic64_inc(&vblk->stats[VBLK_ST_BAD]);
 		vblk_req_free(req);
 		ikc_vbe_fail(&vblk->vbe, "request without status", ret);
-		return false;
+		return VBLK_STOP;
 	}
 
 	n = vringh_iov_pull_iotlb(&q->vrh, &q->riov, &hdr, sizeof(hdr));
@@ -466,7 +474,7 @@ static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
 		vblk_put_status(req);
 		ret = ikc_vbe_complete(q, head, req->written);
 		vblk_req_free(req);
-		return !ret;
+		return ret ? VBLK_STOP : VBLK_TOOK_ONE;
 	}
 
 	vblk->q[q->index].inflight++;
@@ -476,7 +484,7 @@ static bool vblk_start_one(struct vblk *vblk, struct ikc_vbe_queue *q)
 		vblk_rw(req, true);
 	else
 		queue_work(vblk->vbe.wq, &req->work);
-	return true;
+	return VBLK_TOOK_ONE;
 }
 
 /* Return finished requests to the used ring, in the order they ended. */
@@ -510,13 +518,28 @@ bool vblk_process(struct ikc_vbe_queue *q, unsigned int budget)
 	unsigned int started;
 
 	vblk_return_done(vblk, q);
+	/*
+	 * No kicks while we take requests: until the ring is found empty,
+	 * this work runs again by itself (budget), or a completion or the
+	 * retry work kicks it (in-flight cap, no memory).
+	 */
+	ikc_vbe_notify_disable(q);
 	for (started = 0; started < budget; started++) {
-		/* Completions kick the queue again. */
-		if (vblk->q[q->index].inflight >= VBLK_MAX_INFLIGHT)
+		if (vblk->q[q->index].inflight >= VBLK_MAX_INFLIGHT ||
+		    atomic_read(&q->vbe->needs_reset))
 			return false;
-		if (atomic_read(&q->vbe->needs_reset) ||
-		    !vblk_start_one(vblk, q))
+		switch (vblk_start_one(vblk, q)) {
+		case VBLK_TOOK_ONE:
+			break;
+		case VBLK_RING_EMPTY:
+			if (!ikc_vbe_notify_enable(q))
+				return false;
+			/* One slipped in: take it first. */
+			ikc_vbe_notify_disable(q);
+			break;
+		case VBLK_STOP:
 			return false;
+		}
 	}
 	return true;
 }

@@ -197,6 +197,38 @@ int ikc_vbe_complete(struct ikc_vbe_queue *q, u16 head, u32 len)
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_complete);
 
+/**
+ * ikc_vbe_notify_disable() - no kicks from the driver for now
+ * @q: the queue, locked and running
+ *
+ * For a queue whose work takes the driver's buffers as they come (a
+ * request queue): while the work runs, the driver need not kick.  Without
+ * VIRTIO_RING_F_EVENT_IDX this sets VRING_USED_F_NO_NOTIFY; with it, the
+ * driver kicks once past the avail event ikc_vbe_notify_enable() set, so
+ * there is nothing to do.  The work must then run again by itself, or call
+ * ikc_vbe_notify_enable() once the ring is empty.
+ */
+void ikc_vbe_notify_disable(struct ikc_vbe_queue *q)
+{
+	lockdep_assert_held(&q->lock);
+	vringh_notify_disable_iotlb(&q->vrh);
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_notify_disable);
+
+/**
+ * ikc_vbe_notify_enable() - have the driver kick for its next buffer
+ * @q: the queue, locked and running, its ring found empty
+ *
+ * Return: true if buffers came meanwhile: take them (notifications stay
+ * enabled; disable them again first if need be).
+ */
+bool ikc_vbe_notify_enable(struct ikc_vbe_queue *q)
+{
+	lockdep_assert_held(&q->lock);
+	return !vringh_notify_enable_iotlb(&q->vrh);
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_notify_enable);
+
 static void ikc_vbe_queue_work(struct work_struct *work)
 {
 	struct ikc_vbe_queue *q = container_of(work, struct ikc_vbe_queue,

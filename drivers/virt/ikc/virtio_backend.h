@@ -153,6 +153,8 @@ void ikc_vbe_peer_event(struct ikc_vbe *vbe, bool up);
 void ikc_vbe_kick(struct ikc_vbe *vbe, unsigned int index);
 int ikc_vbe_complete(struct ikc_vbe_queue *q, u16 head, u32 len);
 void ikc_vbe_queue_notify(struct ikc_vbe_queue *q);
+void ikc_vbe_notify_disable(struct ikc_vbe_queue *q);
+bool ikc_vbe_notify_enable(struct ikc_vbe_queue *q);
 void ikc_vbe_fail(struct ikc_vbe *vbe, const char *what, int err);
 void ikc_vbe_peer_error(struct ikc_vbe *vbe, const char *what, int err);
 void ikc_vbe_config_changed(struct ikc_vbe *vbe);

@@ -775,11 +775,19 @@ static void vi_setup_work(struct work_struct *work)
 		virtio_config_changed(&vi->vdev);
 }
 
+/*
+ * Devices register one at a time, in the order their channels came up
+ * (the order of the partition's slots): a partition's disks are vda,
+ * vdb, ... as the host listed them, not as their handshakes happened to
+ * end.
+ */
+static struct workqueue_struct *vi_setup_wq;
+
 static void vi_start(struct virtio_ikc *vi)
 {
 	/* Register from a work item: it needs rx to run meanwhile. */
 	if (!test_and_set_bit(VI_SETUP_QUEUED, &vi->flags))
-		queue_work(system_long_wq, &vi->setup_work);
+		queue_work(vi_setup_wq, &vi->setup_work);
 }
 
 static int vi_probe(struct ikc_device *idev)
@@ -857,7 +865,27 @@ static struct ikc_driver vi_driver = {
 	.rx		= vi_rx,
 	.peer_event	= vi_peer_event,
 };
-module_ikc_driver(vi_driver);
+
+static int __init vi_init(void)
+{
+	int ret;
+
+	vi_setup_wq = alloc_ordered_workqueue("virtio-ikc-setup", 0);
+	if (!vi_setup_wq)
+		return -ENOMEM;
+	ret = ikc_register_driver(&vi_driver);
+	if (ret)
+		destroy_workqueue(vi_setup_wq);
+	return ret;
+}
+module_init(vi_init);
+
+static void __exit vi_exit(void)
+{
+	ikc_unregister_driver(&vi_driver);
+	destroy_workqueue(vi_setup_wq);
+}
+module_exit(vi_exit);
 
 MODULE_DESCRIPTION("virtio transport over IKC");
 MODULE_LICENSE("GPL");

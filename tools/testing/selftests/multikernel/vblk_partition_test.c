@@ -31,6 +31,9 @@
 #define RAMDISK		"/dev/ram0"
 #define HOST_MNT	"/tmp/vblk-host-mnt"
 #define PART_DISKS	"/sys/kernel/multikernel/partitions/%d/disks"
+/* The first disk is vda, the second vdb (serials "first", "second"). */
+#define DISK_ORDER_CHECK \
+	"grep -qx first /sys/block/vda/serial && grep -qx second /sys/block/vdb/serial"
 /* What a command run in the partition's shell prints before its status. */
 #define RC_MARK		"VBLK-42-RC-"
 /* harness/guest/partition-disk.sh, in the partition's initramfs */
@@ -225,8 +228,11 @@ TEST_F_TIMEOUT(part, ext4_both_ways, 900)
 	ASSERT_EQ(0, vblk_run("cd %s && sha256sum h > HSUMS", HOST_MNT));
 	ASSERT_EQ(0, vblk_run("umount -d " HOST_MNT));
 
-	ASSERT_EQ(0, part_boot(&self->p, IMG ",ro"));
+	/* With a second disk: they are vda and vdb in the order given. */
+	ASSERT_EQ(0, part_boot(&self->p, IMG ",ro,serial=first --disk " RAMDISK
+			       ",ro,serial=second"));
 	EXPECT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " verify", 300000));
+	EXPECT_TRUE(run_in_part(_metadata, &self->p, DISK_ORDER_CHECK, 30000));
 	part_stop(&self->p, false);
 }
 
