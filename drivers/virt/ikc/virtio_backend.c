@@ -150,7 +150,7 @@ void ikc_vbe_kick(struct ikc_vbe *vbe, unsigned int index)
 	if (index >= vbe->desc.nr_queues)
 		return;
 	q = &vbe->vq[index];
-	queue_work_on(READ_ONCE(q->cpu), vbe->wq, &q->work);
+	queue_work(vbe->wq, &q->work);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_kick);
 
@@ -246,24 +246,6 @@ static void ikc_vbe_queue_work(struct work_struct *work)
 	if (more)
 		ikc_vbe_kick(vbe, q->index);
 }
-
-/**
- * ikc_vbe_set_queue_cpu() - where a queue's work runs
- * @vbe: the device
- * @index: the queue
- * @cpu: an online CPU, or WORK_CPU_UNBOUND for any
- *
- * Return: 0, or -EINVAL.
- */
-int ikc_vbe_set_queue_cpu(struct ikc_vbe *vbe, unsigned int index, int cpu)
-{
-	if (index >= vbe->desc.nr_queues ||
-	    (cpu != WORK_CPU_UNBOUND && (cpu < 0 || !cpu_online(cpu))))
-		return -EINVAL;
-	WRITE_ONCE(vbe->vq[index].cpu, cpu);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(ikc_vbe_set_queue_cpu);
 
 static void ikc_vbe_set_running_locked(struct ikc_vbe *vbe, bool run)
 {
@@ -804,7 +786,6 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 		q = &vbe->vq[i];
 		q->vbe = vbe;
 		q->index = i;
-		q->cpu = WORK_CPU_UNBOUND;
 		mutex_init(&q->lock);
 		INIT_WORK(&q->work, ikc_vbe_queue_work);
 		vringh_kiov_init(&q->riov, q->rkvec, ARRAY_SIZE(q->rkvec));

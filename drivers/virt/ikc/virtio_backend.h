@@ -42,7 +42,6 @@ struct ikc_vbe;
  *	lock and @lock)
  * @running: @ready and the driver is OK: ops->process() may run
  * @work: runs ops->process()
- * @cpu: where @work runs, or WORK_CPU_UNBOUND
  */
 struct ikc_vbe_queue {
 	struct ikc_vbe *vbe;
@@ -56,7 +55,6 @@ struct ikc_vbe_queue {
 	bool ready;
 	bool running;
 	struct work_struct work;
-	int cpu;
 };
 
 /**
@@ -160,6 +158,5 @@ void ikc_vbe_peer_error(struct ikc_vbe *vbe, const char *what, int err);
 void ikc_vbe_config_changed(struct ikc_vbe *vbe);
 bool ikc_vbe_has_feature(struct ikc_vbe *vbe, unsigned int bit);
 bool ikc_vbe_range_ok(struct ikc_vbe *vbe, u64 addr, u64 len);
-int ikc_vbe_set_queue_cpu(struct ikc_vbe *vbe, unsigned int index, int cpu);
 
 #endif /* _DRIVERS_VIRT_IKC_VIRTIO_BACKEND_H */
