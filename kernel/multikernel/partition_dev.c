@@ -13,7 +13,11 @@
 
 #include "partition.h"
 
-/* Copy in an extensible argument: its first member is its size. */
+/*
+ * Copy in an extensible argument: its first member is its size.  Past a
+ * page it is refused before its tail is read: checking gigabytes of zeros
+ * would hold the CPU for seconds.
+ */
 static int mk_copy_args(void *args, size_t ksize, size_t min_size,
 			void __user *uargs)
 {
@@ -23,6 +27,8 @@ static int mk_copy_args(void *args, size_t ksize, size_t min_size,
 		return -EFAULT;
 	if (usize < min_size)
 		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	return copy_struct_from_user(args, ksize, uargs, usize);
 }
 

@@ -208,10 +208,46 @@ bool xsc_call_check(struct xsc_worker *w, unsigned int idx,
 	return xsc_seccomp_allows(w, idx, c, ret);
 }
 
+/*
+ * A signal a call sends to its own thread (SIGPIPE for a write to a pipe
+ * without readers, SIGXFSZ past RLIMIT_FSIZE) is meant for the caller; the
+ * syscall thread blocks everything but SIGKILL, so it would wait there for
+ * ever.  Send each such signal to the owner's process instead: a trapping
+ * call raises it on its thread, here it is process-directed.  Only this
+ * thread's own pending signals are taken, never the process's shared ones.
+ */
+static void xsc_forward_signals(struct xsc_worker *w)
+{
+	struct task_struct *owner = w->ctx->owner;
+	kernel_siginfo_t info;
+	enum pid_type type;
+	sigset_t others;
+	int sig;
+
+	for (;;) {
+		spin_lock_irq(&current->sighand->siglock);
+		/* "Blocked" for dequeue_signal(): all but our own pending. */
+		others = current->pending.signal;
+		sigdelsetmask(&others, sigmask(SIGKILL) | sigmask(SIGSTOP));
+		if (sigisemptyset(&others)) {
+			spin_unlock_irq(&current->sighand->siglock);
+			return;
+		}
+		signotset(&others);
+		sig = dequeue_signal(&others, &info, &type);
+		spin_unlock_irq(&current->sighand->siglock);
+		if (sig <= 0)
+			return;
+		do_send_sig_info(sig, &info, owner, PIDTYPE_TGID);
+	}
+}
+
 /**
  * xsc_call_dispatch - run a call that xsc_call_check() allowed
  * @w: the syscall thread
  * @c: the call
+ *
+ * Signals the call raised on the calling thread go to the owner's process.
  *
  * Return: the call's result, with restart codes turned into -EINTR.
  */
@@ -238,6 +274,9 @@ long xsc_call_dispatch(struct xsc_worker *w, const struct xsc_call *c)
 	/* fput() of a closed file, among others, waits for task work. */
 	if (task_work_pending(current))
 		task_work_run();
+	/* Unlocked peek: the signals a call raises are queued by now. */
+	if (unlikely(!sigisemptyset(&current->pending.signal)))
+		xsc_forward_signals(w);
 
 	/* Nothing restarts a call from the page: report the interruption. */
 	switch (ret) {

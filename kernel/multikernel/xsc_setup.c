@@ -301,6 +301,9 @@ SYSCALL_DEFINE2(xsc_setup, struct xsc_params __user *, uparams, size_t, usize)
 
 	if (usize < XSC_PARAMS_SIZE_VER0)
 		return -EINVAL;
+	/* Checking a huge all-zero tail would hold the CPU for seconds. */
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	ret = copy_struct_from_user(&p, sizeof(p), uparams, usize);
 	if (ret)
 		return ret;

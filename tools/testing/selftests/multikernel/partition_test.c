@@ -669,6 +669,25 @@ TEST_F_TIMEOUT(part, device_and_pool, 30)
 }
 
 /* A create that must fail with @err and change nothing. */
+/* An argument structure this large, all zeros past the real one. */
+#define HUGE_ARG	(64 * MIB)
+
+/*
+ * @arg at the start of HUGE_ARG bytes of zeros (not yet faulted in), its
+ * size member saying so; NULL if there is no such memory.
+ */
+static void *huge_arg(const void *arg, size_t len)
+{
+	void *p = mmap(NULL, HUGE_ARG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, arg, len);
+	*(__u32 *)p = HUGE_ARG;
+	return p;
+}
+
 static void create_fails(struct __test_metadata *_metadata, int fd, void *arg,
 			 int err, const char *what)
 {
@@ -736,7 +755,7 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	struct mk_create c, *ro;
 	char path[64];
 	cpu_set_t set;
-	void *bad;
+	void *bad, *huge;
 	int ret, res[2];
 	__u32 a, b;
 
@@ -804,6 +823,16 @@ TEST_F_TIMEOUT(part, bad_create, 180)
 	big.c.size = sizeof(big);
 	big.tail = 1;
 	create_fails(_metadata, self->fd, &big, E2BIG, "a longer structure, nonzero tail");
+	/* Past a page, refused before the tail is read: a long zero tail is no lockup. */
+	mkl_create_args(&c, mask, 8, PART_MEM, 1, 0);
+	huge = huge_arg(&c, sizeof(c));
+	ASSERT_NE(NULL, huge);
+	create_fails(_metadata, self->fd, huge, E2BIG, "64 MiB, a zero tail");
+	*(__u32 *)huge = 4096 + 8;
+	create_fails(_metadata, self->fd, huge, E2BIG, "a page and 8 bytes, a zero tail");
+	*(__u32 *)huge = UINT32_MAX;
+	create_fails(_metadata, self->fd, huge, E2BIG, "size 4 GiB - 1");
+	munmap(huge, HUGE_ARG);
 	create_fails(_metadata, self->fd, bad, EFAULT, "the structure unmapped");
 	create_fails(_metadata, self->fd, NULL, EFAULT, "a NULL structure");
 	/* read, created, but the id cannot be written back: undone */
@@ -1006,6 +1035,7 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 	unsigned char *kernel, *rnd;
 	struct mk_load l;
 	struct mk_op op;
+	void *huge;
 	unsigned int init_size;
 	size_t len, i;
 	__u64 x = 0x9e3779b97f4a7c15ULL;
@@ -1084,6 +1114,11 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 	mkl_load_args(&l, id, -1, -1, cmdline);
 	l.size = 8;
 	load_fails(_metadata, self->fd, id, &l, EINVAL, "size 8");
+	mkl_load_args(&l, id, -1, -1, cmdline);
+	huge = huge_arg(&l, sizeof(l));
+	ASSERT_NE(NULL, huge);
+	load_fails(_metadata, self->fd, id, huge, E2BIG, "64 MiB, a zero tail");
+	munmap(huge, HUGE_ARG);
 
 	/* a partition that does not exist */
 	mkl_load_args(&l, 999, -1, -1, cmdline);
@@ -1118,6 +1153,14 @@ TEST_F_TIMEOUT(part, bad_load_and_ops, 180)
 		snprintf(what, sizeof(what), "%s with size 8", names[i]);
 		op_fails(_metadata, self->fd, cmds[i], &op, EINVAL, what);
 	}
+	mkl_op_args(&op, id, 0, 0);
+	huge = huge_arg(&op, sizeof(op));
+	ASSERT_NE(NULL, huge);
+	for (i = 0; i < 3; i++) {
+		snprintf(what, sizeof(what), "%s of 64 MiB, a zero tail", names[i]);
+		op_fails(_metadata, self->fd, cmds[i], huge, E2BIG, what);
+	}
+	munmap(huge, HUGE_ARG);
 	expect_state(_metadata, id, "created", "after the bad operations");
 
 	/* loading and starting also need CAP_SYS_BOOT */

@@ -23,6 +23,7 @@
 #include <linux/xsc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -31,6 +32,7 @@
 #include "../kselftest_harness.h"
 
 #define TIMEOUT_MS	20000
+#define HUGE_PARAMS	(64 << 20)	/* an all-zero xsc_params this large */
 
 struct pool {
 	int fd;
@@ -199,6 +201,7 @@ TEST(bad_params)
 	} big = {};
 	struct xsc_params p;
 	unsigned long cpus[2] = { 0, 0 };
+	void *huge;
 	int fd;
 
 #define EXPECT_SETUP_FAILS(err, params, size) do {			\
@@ -214,6 +217,17 @@ TEST(bad_params)
 	EXPECT_SETUP_FAILS(EFAULT, (void *)1, sizeof(p));
 	big.tail[3] = 1;
 	EXPECT_SETUP_FAILS(E2BIG, &big.p, sizeof(big));
+	/*
+	 * Past a page, refused before the tail is read: an unprivileged
+	 * caller's gigabytes of zeros must not hold a CPU.
+	 */
+	huge = mmap(NULL, HUGE_PARAMS, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, huge);
+	EXPECT_SETUP_FAILS(E2BIG, huge, 4096 + 8);
+	EXPECT_SETUP_FAILS(E2BIG, huge, HUGE_PARAMS);
+	EXPECT_SETUP_FAILS(E2BIG, &p, SIZE_MAX);
+	munmap(huge, HUGE_PARAMS);
 
 	p = (struct xsc_params){ .flags = 1U << 7 };
 	EXPECT_SETUP_FAILS(EINVAL, &p, sizeof(p));
@@ -402,6 +416,90 @@ TEST(calls_outside_the_set_get_enosys)
 	EXPECT_EQ(getpid(), pool_call(&pl, SYS_getpid));
 	EXPECT_LE(ARRAY_SIZE(refused), fdinfo_value(pl.fd, "xsc-nosys"));
 	pool_close(&pl);
+}
+
+static int got_sigxfsz;
+
+static void on_sigxfsz(int sig)
+{
+	__atomic_store_n(&got_sigxfsz, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * In a child: one call through the page that raises @sig on its caller
+ * (SIGPIPE: a write to a pipe without readers; SIGXFSZ: a write past
+ * RLIMIT_FSIZE), with the signal at @action.  Exits 0 if the call gave
+ * @want and, with a handler, the handler ran; dies of the signal at its
+ * default action.
+ */
+static void raise_through_page(int sig, void (*action)(int), long want)
+{
+	struct rlimit rl = { 4096, 4096 };
+	struct pool pl;
+	int fds[2];
+	long ret;
+
+	signal(sig, action);
+	if (pool_open(&pl, NULL))
+		_exit(10);
+	if (sig == SIGPIPE) {
+		if (pipe(fds))
+			_exit(11);
+		close(fds[0]);
+		ret = pool_call(&pl, SYS_write, fds[1], "x", 1);
+	} else {
+		fds[1] = open("/tmp/xsc-fsize", O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (fds[1] < 0 || setrlimit(RLIMIT_FSIZE, &rl))
+			_exit(11);
+		ret = pool_call(&pl, SYS_pwrite64, fds[1], "x", 1, 8192);
+		unlink("/tmp/xsc-fsize");
+	}
+	/* Delivered at the latest when this thread next leaves the kernel. */
+	usleep(100 * 1000);
+	if (ret != want)
+		_exit(12);
+	if (action == on_sigxfsz && !__atomic_load_n(&got_sigxfsz, __ATOMIC_RELAXED))
+		_exit(13);
+	_exit(0);
+}
+
+/* A signal a call raises on its caller reaches the process. */
+TEST(signals_raised_go_to_the_caller)
+{
+	static const struct {
+		int sig;
+		void (*action)(int sig);
+		long want;
+		int status;	/* exit status, or the signal it dies of */
+		bool dies;
+	} cases[] = {
+		{ SIGPIPE, SIG_DFL, -EPIPE, SIGPIPE, true },
+		{ SIGPIPE, SIG_IGN, -EPIPE, 0, false },
+		{ SIGXFSZ, SIG_DFL, -EFBIG, SIGXFSZ, true },
+		{ SIGXFSZ, on_sigxfsz, -EFBIG, 0, false },
+	};
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			raise_through_page(cases[i].sig, cases[i].action, cases[i].want);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (cases[i].dies) {
+			EXPECT_TRUE(WIFSIGNALED(status) &&
+				    WTERMSIG(status) == cases[i].status) {
+				TH_LOG("case %d (signal %d): status %#x, want death by it",
+				       i, cases[i].sig, status);
+			}
+		} else {
+			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status)) {
+				TH_LOG("case %d (signal %d): status %#x", i,
+				       cases[i].sig, status);
+			}
+		}
+	}
 }
 
 TEST(bad_pointers_give_efault)
