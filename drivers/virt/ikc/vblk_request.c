@@ -239,16 +239,6 @@ static void vblk_req_work(struct work_struct *work)
 	vblk_req_done(req, ret ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
 }
 
-static size_t vblk_kiov_bytes(const struct vringh_kiov *iov)
-{
-	size_t n = 0;
-	unsigned int i;
-
-	for (i = iov->i; i < iov->used; i++)
-		n += iov->iov[i].iov_len;
-	return n;
-}
-
 /*
  * The first @len bytes left in @iov as bio_vecs over the peer's pages.
  * Each descriptor is one bio_vec: the peer's memory is physically
@@ -360,8 +350,8 @@ static u8 vblk_prep(struct vblk_req *req, struct ikc_vbe_queue *q,
 {
 	struct vblk *vblk = req->vblk;
 	struct vblk_backing *b = vblk->backing;
-	size_t in_len = vblk_kiov_bytes(&q->riov);
-	size_t out_len = vblk_kiov_bytes(&q->wiov) - 1;	/* status byte */
+	size_t in_len = ikc_vbe_kiov_bytes(&q->riov);
+	size_t out_len = ikc_vbe_kiov_bytes(&q->wiov) - 1;	/* status byte */
 	unsigned long align = 0;
 	ssize_t n;
 

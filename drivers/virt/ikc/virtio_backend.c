@@ -290,6 +290,8 @@ static void ikc_vbe_reset_locked(struct ikc_vbe *vbe)
 		ikc_vbe_queue_stop_locked(vbe, i);
 	if (vbe->desc.ops->quiesce)
 		vbe->desc.ops->quiesce(vbe);
+	if ((vbe->status & VIRTIO_CONFIG_S_DRIVER_OK) && vbe->desc.ops->running)
+		vbe->desc.ops->running(vbe, false);
 	WRITE_ONCE(vbe->status, 0);
 	WRITE_ONCE(vbe->features, 0);
 	atomic_set(&vbe->needs_reset, 0);
@@ -447,8 +449,11 @@ static u32 ikc_vbe_set_status_locked(struct ikc_vbe *vbe, u8 status)
 
 	WRITE_ONCE(vbe->status, status);
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	    !(old & VIRTIO_CONFIG_S_DRIVER_OK))
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		ikc_vbe_set_running_locked(vbe, true);
+		if (vbe->desc.ops->running)
+			vbe->desc.ops->running(vbe, true);
+	}
 	return VIRTIO_IKC_S_OK;
 }
 

@@ -70,6 +70,9 @@ struct ikc_vbe_queue {
  *	requests of stopped queues that were not returned yet (called with
  *	the device's lock held, no queue lock).  NULL when the device keeps
  *	no request in flight.
+ * @running: the driver set DRIVER_OK and the queues run (@running true),
+ *	or that ended: a reset, the peer's loss, the device's stop (after
+ *	@quiesce).  Under the device's lock; NULL if the device need not know.
  */
 struct ikc_vbe_ops {
 	void (*get_config)(struct ikc_vbe *vbe, void *buf);
@@ -77,6 +80,7 @@ struct ikc_vbe_ops {
 			  const void *buf, unsigned int len);
 	bool (*process)(struct ikc_vbe_queue *q, unsigned int budget);
 	void (*quiesce)(struct ikc_vbe *vbe);
+	void (*running)(struct ikc_vbe *vbe, bool running);
 };
 
 /**
@@ -140,6 +144,22 @@ struct ikc_vbe {
 	struct delayed_work notify_work;
 	atomic_long_t errors;
 };
+
+/**
+ * ikc_vbe_kiov_bytes() - bytes left in a chain's readable or writable part
+ * @iov: q->riov or q->wiov after vringh_getdesc_iotlb()
+ *
+ * Return: the sum of its lengths from the current entry on.
+ */
+static inline size_t ikc_vbe_kiov_bytes(const struct vringh_kiov *iov)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = iov->i; i < iov->used; i++)
+		n += iov->iov[i].iov_len;
+	return n;
+}
 
 int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 		 const struct ikc_vbe_desc *desc, void *priv);

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio over IKC: the back end of a virtio network device, in the kernel
+ * that offers it.  Each virtio-net channel of a partition (or of a
+ * loopback pair) is an Ethernet link between the two kernels: the
+ * partition drives it with the stock virtio_net driver, and here it is an
+ * ordinary network interface, "mkvnet<partition>" (its N-th link:
+ * "mkvnet<partition>n<N>"; a loopback pair's: "mkvlo<n>"), that can be
+ * addressed, bridged, routed and shaped like any other.  Frames move in
+ * vnet_rxtx.c.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ethtool.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_ids.h>
+
+#include "vnet.h"
+
+#define VNET_FEATURES	(BIT_ULL(VIRTIO_NET_F_MAC) |			\
+			 BIT_ULL(VIRTIO_NET_F_STATUS) |			\
+			 BIT_ULL(VIRTIO_NET_F_MTU) |			\
+			 BIT_ULL(VIRTIO_NET_F_CSUM) |			\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) |		\
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |		\
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO6) |		\
+			 BIT_ULL(VIRTIO_NET_F_HOST_ECN) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_ECN) |		\
+			 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) |		\
+			 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
+
+static void vnet_get_config(struct ikc_vbe *vbe, void *buf)
+{
+	struct vnet *vnet = vbe->priv;
+	struct virtio_net_config c = {
+		.status = __cpu_to_virtio16(true, READ_ONCE(vnet->link_up) ?
+					    VIRTIO_NET_S_LINK_UP : 0),
+		.max_virtqueue_pairs = __cpu_to_virtio16(true, 1),
+		.mtu = __cpu_to_virtio16(true, vnet->mtu),
+	};
+
+	memcpy(c.mac, vnet->mac, ETH_ALEN);
+	memcpy(buf, &c, sizeof(c));
+}
+
+/* The partition's driver came or went: so does the carrier here. */
+static void vnet_running(struct ikc_vbe *vbe, bool running)
+{
+	struct vnet *vnet = vbe->priv;
+
+	WRITE_ONCE(vnet->running, running);
+	if (running) {
+		netif_carrier_on(vnet->dev);
+		return;
+	}
+	netif_carrier_off(vnet->dev);
+	/* Its receive queue is gone: nothing waits for it. */
+	vnet_drop_backlog(vnet);
+}
+
+static const struct ikc_vbe_ops vnet_vbe_ops = {
+	.get_config	= vnet_get_config,
+	.process	= vnet_process,
+	.running	= vnet_running,
+};
+
+/* The partition sees its link up while this interface is up. */
+static void vnet_set_link(struct vnet *vnet, bool up)
+{
+	WRITE_ONCE(vnet->link_up, up);
+	ikc_vbe_config_changed(&vnet->vbe);
+}
+
+static int vnet_open(struct net_device *dev)
+{
+	vnet_set_link(netdev_priv(dev), true);
+	netif_start_queue(dev);
+	return 0;
+}
+
+static int vnet_stop(struct net_device *dev)
+{
+	struct vnet *vnet = netdev_priv(dev);
+
+	netif_stop_queue(dev);
+	vnet_set_link(vnet, false);
+	return 0;
+}
+
+static const struct net_device_ops vnet_netdev_ops = {
+	.ndo_open		= vnet_open,
+	.ndo_stop		= vnet_stop,
+	.ndo_start_xmit		= vnet_start_xmit,
+	.ndo_features_check	= vnet_features_check,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static void vnet_get_drvinfo(struct net_device *dev,
+			     struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->bus_info, dev_name(dev->dev.parent),
+		sizeof(info->bus_info));
+}
+
+static const char vnet_stat_names[VNET_NR_STATS][ETH_GSTRING_LEN] = {
+	[VNET_ST_BAD_CHAINS]	= "bad_chains",
+	[VNET_ST_BAD_HEADERS]	= "bad_headers",
+	[VNET_ST_UNNEGOTIATED]	= "unnegotiated_offloads",
+	[VNET_ST_TOO_BIG]	= "too_big_for_peer",
+};
+
+static int vnet_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? VNET_NR_STATS : -EOPNOTSUPP;
+}
+
+static void vnet_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(buf, vnet_stat_names, sizeof(vnet_stat_names));
+}
+
+static void vnet_get_ethtool_stats(struct net_device *dev,
+				   struct ethtool_stats *stats, u64 *data)
+{
+	struct vnet *vnet = netdev_priv(dev);
+	unsigned int i;
+
+	for (i = 0; i < VNET_NR_STATS; i++)
+		data[i] = atomic64_read(&vnet->stats[i]);
+}
+
+static const struct ethtool_ops vnet_ethtool_ops = {
+	.get_drvinfo		= vnet_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= vnet_get_sset_count,
+	.get_strings		= vnet_get_strings,
+	.get_ethtool_stats	= vnet_get_ethtool_stats,
+};
+
+static void vnet_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &vnet_netdev_ops;
+	dev->ethtool_ops = &vnet_ethtool_ops;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			   NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN;
+	dev->features = dev->hw_features;
+	dev->min_mtu = VNET_MIN_MTU;
+	dev->max_mtu = VNET_MAX_MTU;
+}
+
+/* "mkvnet<partition>", "mkvnet<partition>n<N>", or the loopbacks' "mkvlo<n>". */
+static void vnet_ifname(struct ikc_device *idev, char *name)
+{
+	int part = ikc_device_partition(idev);
+
+	if (part < 0)
+		strscpy(name, "mkvlo%d", IFNAMSIZ);
+	else if (!idev->instance)
+		snprintf(name, IFNAMSIZ, "mkvnet%d", part);
+	else
+		snprintf(name, IFNAMSIZ, "mkvnet%dn%u", part, idev->instance);
+}
+
+static void vnet_rx(struct ikc_device *idev)
+{
+	struct vnet *vnet = dev_get_drvdata(&idev->dev);
+
+	ikc_vbe_rx(&vnet->vbe);
+}
+
+static void vnet_peer_event(struct ikc_device *idev, bool up)
+{
+	struct vnet *vnet = dev_get_drvdata(&idev->dev);
+
+	ikc_vbe_peer_event(&vnet->vbe, up);
+}
+
+static int vnet_probe(struct ikc_device *idev)
+{
+	struct ikc_vbe_desc desc = {
+		.name		= "net",
+		.device_id	= VIRTIO_ID_NET,
+		.features	= VNET_FEATURES,
+		.nr_queues	= VNET_NR_QUEUES,
+		.queue_size	= VNET_QUEUE_SIZE,
+		.config_len	= sizeof(struct virtio_net_config),
+		.ops		= &vnet_vbe_ops,
+	};
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	struct vnet *vnet;
+	int ret;
+
+	vnet_ifname(idev, name);
+	dev = alloc_netdev(sizeof(*vnet), name, NET_NAME_PREDICTABLE,
+			   vnet_setup);
+	if (!dev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(dev, &idev->dev);
+	eth_hw_addr_random(dev);
+	vnet = netdev_priv(dev);
+	vnet->dev = dev;
+	skb_queue_head_init(&vnet->backlog);
+	eth_random_addr(vnet->mac);
+	vnet->mtu = ETH_DATA_LEN;
+	netif_carrier_off(dev);
+
+	ret = ikc_vbe_init(&vnet->vbe, idev, &desc, vnet);
+	if (ret)
+		goto err_free;
+	dev_set_drvdata(&idev->dev, vnet);
+
+	ret = register_netdev(dev);
+	if (ret == -EEXIST) {
+		/* Its name is taken (renamed links): any free one. */
+		strscpy(dev->name, "mkvn%d", IFNAMSIZ);
+		ret = register_netdev(dev);
+	}
+	if (ret)
+		goto err_stop;
+	dev_info(&idev->dev, "network link %s, partition's MAC %pM\n",
+		 dev->name, vnet->mac);
+	return 0;
+
+err_stop:
+	ikc_vbe_stop(&vnet->vbe);
+	ikc_stop_rx(idev);
+	dev_set_drvdata(&idev->dev, NULL);
+	ikc_vbe_destroy(&vnet->vbe);
+err_free:
+	free_netdev(dev);
+	return ret;
+}
+
+static void vnet_remove(struct ikc_device *idev)
+{
+	struct vnet *vnet = dev_get_drvdata(&idev->dev);
+	struct net_device *dev = vnet->dev;
+
+	/* No queue work, no carrier, no backlog after this. */
+	ikc_vbe_stop(&vnet->vbe);
+	unregister_netdev(dev);
+	ikc_stop_rx(idev);
+	dev_set_drvdata(&idev->dev, NULL);
+	ikc_vbe_destroy(&vnet->vbe);
+	skb_queue_purge(&vnet->backlog);
+	free_netdev(dev);
+}
+
+static const struct ikc_device_id vnet_ids[] = {
+	{ .service = IKC_SVC_VIRTIO, .role = IKC_ROLE_SERVER,
+	  .arg = VIRTIO_ID_NET },
+	{ }
+};
+
+static struct ikc_driver vnet_driver = {
+	.driver.name	= "virtio_ikc_net",
+	.id_table	= vnet_ids,
+	.probe		= vnet_probe,
+	.remove		= vnet_remove,
+	.rx		= vnet_rx,
+	.peer_event	= vnet_peer_event,
+};
+module_ikc_driver(vnet_driver);
+
+MODULE_DESCRIPTION("virtio network back end over IKC");
+MODULE_LICENSE("GPL");

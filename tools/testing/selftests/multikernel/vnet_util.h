@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the virtio-net over IKC tests: the interfaces of a link, a
+ * network namespace to put one end in, and a TCP stream both ways whose
+ * bytes are checked.
+ */
+#ifndef MULTIKERNEL_VNET_UTIL_H
+#define MULTIKERNEL_VNET_UTIL_H
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ikc_util.h"
+
+#define VNET_DRIVER	IKC_BUS "/drivers/virtio_ikc_net"
+
+/* The one entry @pattern matches, in @name (its last path component). */
+static inline int vnet_glob_one(const char *pattern, char *name, size_t size)
+{
+	glob_t g;
+	int ret = -1;
+
+	if (glob(pattern, 0, NULL, &g))
+		return -1;
+	if (g.gl_pathc == 1) {
+		const char *base = strrchr(g.gl_pathv[0], '/');
+
+		snprintf(name, size, "%s", base ? base + 1 : g.gl_pathv[0]);
+		ret = 0;
+	}
+	globfree(&g);
+	return ret;
+}
+
+/*
+ * The interfaces of the link on channel @chan of a loopback pair: @host,
+ * the back end's ("mkvlo<n>", on end A's channel), and @peer, virtio_net's
+ * on end B's; waits up to @ms for the driver to bind.
+ */
+static inline int vnet_ifaces(const char *chan_a, const char *chan_b,
+			      char *host, char *peer, int ms)
+{
+	char pattern[256];
+	int i;
+
+	for (i = 0; i < ms / 50; i++) {
+		snprintf(pattern, sizeof(pattern), IKC_DEVS "/%s/net/*", chan_a);
+		if (!vnet_glob_one(pattern, host, IFNAMSIZ)) {
+			snprintf(pattern, sizeof(pattern),
+				 IKC_DEVS "/%s/virtio*/net/*", chan_b);
+			if (!vnet_glob_one(pattern, peer, IFNAMSIZ))
+				return 0;
+		}
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* An interface's number in /sys/class/net/@ifname/@attr, or -1. */
+static inline long long vnet_if_num(const char *ifname, const char *attr)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	if (mk_read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return strtoll(buf, NULL, 0);
+}
+
+/* A shell command's exit status, -1 if it did not exit. */
+static inline int vnet_run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A process that only holds a new network namespace; its pid, or -1. */
+static inline pid_t vnet_netns_holder(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(p[0]);
+		c = unshare(CLONE_NEWNET) ? 'n' : 'y';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1 || c != 'y') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+static inline void vnet_netns_end(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* Enter the namespace @pid holds; 0 or -1. */
+static inline int vnet_enter_netns(pid_t pid)
+{
+	char path[64];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ret = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return ret;
+}
+
+/* Bytes that depend on where they are in the stream and on @seed. */
+static inline void vnet_fill(uint8_t *buf, size_t len, uint64_t off,
+			     uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint64_t x = (off + i) * 0x9e3779b97f4a7c15ULL + seed;
+
+		buf[i] = (uint8_t)(x >> 29);
+	}
+}
+
+static inline uint64_t vnet_fnv(uint64_t h, const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ buf[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+#define VNET_FNV_INIT	0xcbf29ce484222325ULL
+#define VNET_CHUNK	65536
+
+/* The hash of @len bytes of stream @seed. */
+static inline uint64_t vnet_stream_hash(size_t len, uint32_t seed)
+{
+	static uint8_t buf[VNET_CHUNK];
+	uint64_t h = VNET_FNV_INIT;
+	size_t off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < VNET_CHUNK ? len - off : VNET_CHUNK;
+		vnet_fill(buf, n, off, seed);
+		h = vnet_fnv(h, buf, n);
+	}
+	return h;
+}
+
+/* Send @len bytes of stream @seed; 0 or -errno. */
+static inline int vnet_send_stream(int fd, size_t len, uint32_t seed)
+{
+	static uint8_t buf[VNET_CHUNK];
+	size_t off, n;
+	ssize_t w;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < VNET_CHUNK ? len - off : VNET_CHUNK;
+		vnet_fill(buf, n, off, seed);
+		w = send(fd, buf, n, MSG_NOSIGNAL);
+		if (w < 0)
+			return -errno;
+		n = w;
+	}
+	return 0;
+}
+
+/* Receive until EOF; the bytes' hash and count. */
+static inline int vnet_recv_stream(int fd, uint64_t *hash, size_t *len)
+{
+	static uint8_t buf[VNET_CHUNK];
+	ssize_t n;
+
+	*hash = VNET_FNV_INIT;
+	*len = 0;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		*hash = vnet_fnv(*hash, buf, n);
+		*len += n;
+	}
+	return n < 0 ? -errno : 0;
+}
+
+#endif /* MULTIKERNEL_VNET_UTIL_H */
