@@ -172,6 +172,33 @@ void ikc_vbe_queue_notify(struct ikc_vbe_queue *q)
 EXPORT_SYMBOL_GPL(ikc_vbe_queue_notify);
 
 /**
+ * ikc_vbe_complete_multi() - return several chains to the used ring at once
+ * @q: the queue, locked, running
+ * @used: the chains (ids and lengths in the ring's byte order:
+ *	cpu_to_vringh32())
+ * @nr: how many
+ *
+ * The driver sees them together (virtio-net's mergeable buffers).
+ *
+ * Return: 0, or the ring error (the device then needs a reset).
+ */
+int ikc_vbe_complete_multi(struct ikc_vbe_queue *q,
+			   const struct vring_used_elem *used, unsigned int nr)
+{
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	ret = vringh_complete_multi_iotlb(&q->vrh, used, nr);
+	if (ret) {
+		ikc_vbe_fail(q->vbe, "used ring", ret);
+		return ret;
+	}
+	ikc_vbe_queue_notify(q);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_complete_multi);
+
+/**
  * ikc_vbe_complete() - return a chain to the used ring
  * @q: the queue, locked, running
  * @head: the chain, as vringh_getdesc_iotlb() gave it
@@ -184,16 +211,12 @@ EXPORT_SYMBOL_GPL(ikc_vbe_queue_notify);
  */
 int ikc_vbe_complete(struct ikc_vbe_queue *q, u16 head, u32 len)
 {
-	int ret;
+	struct vring_used_elem used = {
+		.id = cpu_to_vringh32(&q->vrh, head),
+		.len = cpu_to_vringh32(&q->vrh, len),
+	};
 
-	lockdep_assert_held(&q->lock);
-	ret = vringh_complete_iotlb(&q->vrh, head, len);
-	if (ret) {
-		ikc_vbe_fail(q->vbe, "used ring", ret);
-		return ret;
-	}
-	ikc_vbe_queue_notify(q);
-	return 0;
+	return ikc_vbe_complete_multi(q, &used, 1);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_complete);
 

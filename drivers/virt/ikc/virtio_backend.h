@@ -170,6 +170,8 @@ void ikc_vbe_peer_event(struct ikc_vbe *vbe, bool up);
 
 void ikc_vbe_kick(struct ikc_vbe *vbe, unsigned int index);
 int ikc_vbe_complete(struct ikc_vbe_queue *q, u16 head, u32 len);
+int ikc_vbe_complete_multi(struct ikc_vbe_queue *q,
+			   const struct vring_used_elem *used, unsigned int nr);
 void ikc_vbe_queue_notify(struct ikc_vbe_queue *q);
 void ikc_vbe_notify_disable(struct ikc_vbe_queue *q);
 bool ikc_vbe_notify_enable(struct ikc_vbe_queue *q);

@@ -27,6 +27,8 @@
 #define VNET_MAX_MTU		9000
 /* The largest frame either way: a 64 KiB GSO frame and its headers. */
 #define VNET_MAX_FRAME		(SZ_64K + VLAN_ETH_HLEN)
+/* Receive buffers one frame may take (mergeable buffers of 1 KiB or more). */
+#define VNET_MAX_RX_BUFS	(VNET_MAX_FRAME / SZ_1K + 1)
 /* Bytes of a frame from the partition copied into the skb's head. */
 #define VNET_COPYBREAK		256
 

@@ -22,83 +22,99 @@ static bool vnet_has(struct vnet *vnet, unsigned int bit)
 
 /* Host to partition */
 
-/* Copy @skb (no frag list) into the chain's writable buffers. */
-static int vnet_push_skb(struct ikc_vbe_queue *q, const struct sk_buff *skb)
+/* Copy @len bytes of @skb from @off on into the chain's writable buffers. */
+static int vnet_push_skb(struct ikc_vbe_queue *q, struct sk_buff *skb,
+			 unsigned int off, unsigned int len)
 {
-	const struct skb_shared_info *sh = skb_shinfo(skb);
-	u32 p_off, p_len, copied;
-	struct page *p;
-	unsigned int i;
-	ssize_t n;
-	void *va;
+	struct skb_seq_state st;
+	unsigned int done = 0, n;
+	const u8 *data;
 
-	n = vringh_iov_push_iotlb(&q->vrh, &q->wiov, skb->data,
-				  skb_headlen(skb));
-	if (n != skb_headlen(skb))
-		return -EFAULT;
-	for (i = 0; i < sh->nr_frags; i++) {
-		const skb_frag_t *f = &sh->frags[i];
-
-		skb_frag_foreach_page(f, skb_frag_off(f), skb_frag_size(f),
-				      p, p_off, p_len, copied) {
-			va = kmap_local_page(p);
-			n = vringh_iov_push_iotlb(&q->vrh, &q->wiov, va + p_off,
-						  p_len);
-			kunmap_local(va);
-			if (n != p_len)
-				return -EFAULT;
-		}
+	skb_prepare_seq_read(skb, off, off + len, &st);
+	while (done < len && (n = skb_seq_read(done, &data, &st))) {
+		n = min(n, len - done);
+		if (vringh_iov_push_iotlb(&q->vrh, &q->wiov, data, n) != n)
+			break;
+		done += n;
 	}
-	return 0;
+	skb_abort_seq_read(&st);
+	return done == len ? 0 : -EFAULT;
 }
 
 /*
- * One frame into one receive buffer of the partition: 0, -ENOSPC when it
- * has posted none, another -errno when the frame is dropped (the device
- * needs a reset if the ring itself failed).
+ * One frame into the partition's receive buffers: one chain, or with
+ * VIRTIO_NET_F_MRG_RXBUF as many as it takes, returned together.  0;
+ * -ENOSPC when the partition has not posted enough (the chains taken go
+ * back); another -errno when the frame is dropped (the device needs a
+ * reset if the ring itself failed).
  */
 static int vnet_put_frame(struct vnet *vnet, struct ikc_vbe_queue *q,
-			  const struct sk_buff *skb)
+			  struct sk_buff *skb)
 {
+	unsigned int max = vnet_has(vnet, VIRTIO_NET_F_MRG_RXBUF) ?
+			   VNET_MAX_RX_BUFS : 1;
+	struct vring_used_elem used[VNET_MAX_RX_BUFS];
 	struct virtio_net_hdr_mrg_rxbuf hdr = {};
-	size_t need = sizeof(hdr) + skb->len;
+	struct kvec first = {};
+	struct vringh_kiov first_iov = { .iov = &first, .used = 1, .max_num = 1 };
+	unsigned int nr = 0, off = 0, n, hlen;
+	size_t room;
 	u16 head;
 	int ret;
 
-	ret = vringh_getdesc_iotlb(&q->vrh, &q->riov, &q->wiov, &head,
-				   GFP_KERNEL);
-	if (!ret)
-		return -ENOSPC;
-	if (ret < 0) {
-		ikc_vbe_fail(&vnet->vbe, "receiveq", ret);
-		return ret;
-	}
-	if (ikc_vbe_kiov_bytes(&q->riov)) {
-		atomic64_inc(&vnet->stats[VNET_ST_BAD_CHAINS]);
-		ikc_vbe_fail(&vnet->vbe, "receive buffer not writable", -EINVAL);
+	if (virtio_net_hdr_from_skb(skb, &hdr.hdr, true,
+				    vnet_has(vnet, VIRTIO_NET_F_GUEST_CSUM),
+				    0))
 		return -EINVAL;
-	}
-	if (ikc_vbe_kiov_bytes(&q->wiov) < need) {
-		/* Its MTU is smaller than ours: this frame only is lost. */
-		vringh_abandon_iotlb(&q->vrh, 1);
+	do {
+		ret = vringh_getdesc_iotlb(&q->vrh, &q->riov, &q->wiov, &head,
+					   GFP_KERNEL);
+		if (!ret) {
+			vringh_abandon_iotlb(&q->vrh, nr);
+			return -ENOSPC;
+		}
+		if (ret < 0) {
+			ikc_vbe_fail(&vnet->vbe, "receiveq", ret);
+			return ret;
+		}
+		room = ikc_vbe_kiov_bytes(&q->wiov);
+		/* Writable only, and the header in its first descriptor. */
+		hlen = nr ? 0 : sizeof(hdr);
+		if (ikc_vbe_kiov_bytes(&q->riov) || room <= hlen ||
+		    (hlen && q->wiov.iov[q->wiov.i].iov_len < hlen))
+			goto bad_chain;
+		if (hlen) {
+			first = q->wiov.iov[q->wiov.i];
+			if (vringh_iov_push_iotlb(&q->vrh, &q->wiov, &hdr, hlen) != hlen)
+				goto bad_chain;
+		}
+		n = min_t(size_t, room - hlen, skb->len - off);
+		if (vnet_push_skb(q, skb, off, n))
+			goto bad_chain;
+		used[nr].id = cpu_to_vringh32(&q->vrh, head);
+		used[nr].len = cpu_to_vringh32(&q->vrh, hlen + n);
+		nr++;
+		off += n;
+	} while (off < skb->len && nr < max);
+
+	if (off < skb->len) {
+		/* Larger than the partition's buffers: this frame only is lost. */
+		vringh_abandon_iotlb(&q->vrh, nr);
 		atomic64_inc(&vnet->stats[VNET_ST_TOO_BIG]);
 		return -EMSGSIZE;
 	}
-	if (virtio_net_hdr_from_skb(skb, &hdr.hdr, true,
-				    vnet_has(vnet, VIRTIO_NET_F_GUEST_CSUM),
-				    0)) {
-		vringh_abandon_iotlb(&q->vrh, 1);
-		return -EINVAL;
-	}
-	hdr.num_buffers = cpu_to_le16(1);
-	if (vringh_iov_push_iotlb(&q->vrh, &q->wiov, &hdr, sizeof(hdr)) !=
-	    sizeof(hdr) || vnet_push_skb(q, skb)) {
-		/* A buffer outside the partition's memory. */
-		atomic64_inc(&vnet->stats[VNET_ST_BAD_CHAINS]);
-		ikc_vbe_fail(&vnet->vbe, "receive buffer", -EFAULT);
-		return -EFAULT;
-	}
-	return ikc_vbe_complete(q, head, need);
+	/* The count goes into the first buffer's header, now it is known. */
+	hdr.num_buffers = cpu_to_le16(nr);
+	if (vringh_iov_push_iotlb(&q->vrh, &first_iov, &hdr, sizeof(hdr)) !=
+	    sizeof(hdr))
+		goto bad_chain;
+	return ikc_vbe_complete_multi(q, used, nr);
+
+bad_chain:
+	/* Read-only or empty buffers, or outside the partition's memory. */
+	atomic64_inc(&vnet->stats[VNET_ST_BAD_CHAINS]);
+	ikc_vbe_fail(&vnet->vbe, "receive buffer", -EINVAL);
+	return -EINVAL;
 }
 
 static bool vnet_process_rx(struct vnet *vnet, struct ikc_vbe_queue *q,
@@ -115,9 +131,7 @@ static bool vnet_process_rx(struct vnet *vnet, struct ikc_vbe_queue *q,
 		skb = skb_dequeue(&vnet->backlog);
 		if (!skb)
 			break;
-		ret = skb_has_frag_list(skb) ? __skb_linearize(skb) : 0;
-		if (!ret)
-			ret = vnet_put_frame(vnet, q, skb);
+		ret = vnet_put_frame(vnet, q, skb);
 		if (ret == -ENOSPC) {
 			skb_queue_head(&vnet->backlog, skb);
 			if (ikc_vbe_notify_enable(q))

@@ -12,18 +12,13 @@
  */
 
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <termios.h>
 
 #include "../kselftest_harness.h"
 #include "vblk_util.h"
-#include "test_partition.h"
+#include "part_shell.h"
 
-/* Kernel messages on ttyS1 too, where the harness looks for splats. */
-#define PART_CMDLINE	"console=hvc0 console=ttyS1,115200 kunit.enable=0 mkpart.action=idle"
-#define CONSOLE_SLOT	5	/* after echo@part*4 echo: virtio:3 */
 #define DISK_SLOT	6	/* disks come after ikc_services' slots */
 #define IMG		"/tmp/vblk-part.img"
 #define IMG_SIZE	(112 << 20)
@@ -34,122 +29,25 @@
 /* The first disk is vda, the second vdb (serials "first", "second"). */
 #define DISK_ORDER_CHECK \
 	"grep -qx first /sys/block/vda/serial && grep -qx second /sys/block/vdb/serial"
-/* What a command run in the partition's shell prints before its status. */
-#define RC_MARK		"VBLK-42-RC-"
 /* harness/guest/partition-disk.sh, in the partition's initramfs */
 #define PART_DISK_SH	"/partition-disk.sh"
 
-/* A booted partition and its shell over the IKC console. */
-struct part {
-	int id;
-	int fd;
-	char peer[32];
-	char disk_chan[48];
-};
-
-static int part_boot(struct part *p, const char *disk)
+/* The N-th disk's channel: disks come after ikc_services' slots. */
+static const char *disk_chan(const struct part *p, int n)
 {
-	char line[64], cmd[1024], chan[48], tty[32], path[64], buf[8192];
-	struct termios t;
-	size_t len = 0;
-	FILE *f;
+	static char chan[48];
 
-	p->id = -1;
-	p->fd = -1;
-	snprintf(cmd, sizeof(cmd),
-		 "mkctl boot --cpus " TEST_PART_CPUS " --mem " TEST_PART_MEM
-		 " --console 1 --wait 300 --kernel " TEST_PART_KERNEL
-		 " --initrd " TEST_PART_INITRD " --disk %s --cmdline '%s'",
-		 disk, PART_CMDLINE);
-	f = popen(cmd, "r");
-	if (!f)
-		return -errno;
-	if (fgets(line, sizeof(line), f))
-		p->id = atoi(line);
-	if (pclose(f) || p->id < 0)
-		return -EIO;
-	if (ikc_find_peer("partition", p->id, p->peer, sizeof(p->peer)) ||
-	    !ikc_wait_attr(p->peer, "state", "up", 60000))
-		return -ETIMEDOUT;
-	ikc_chan(p->disk_chan, sizeof(p->disk_chan), p->peer, DISK_SLOT);
-	ikc_chan(chan, sizeof(chan), p->peer, CONSOLE_SLOT);
-	if (ikc_dev_read(chan, "tty_name", tty, sizeof(tty)) <= 0)
-		return -ENODEV;
-	snprintf(path, sizeof(path), "/dev/%s", tty);
-	p->fd = open(path, O_RDWR | O_NOCTTY);
-	if (p->fd < 0)
-		return -errno;
-	tcgetattr(p->fd, &t);
-	cfmakeraw(&t);
-	tcsetattr(p->fd, TCSANOW, &t);
-	/* Typed before the shell reads hvc0, a line would be lost. */
-	if (!ikc_read_until(p->fd, buf, sizeof(buf), &len,
-			    TEST_PART_MARK " shell on hvc0", 60000))
-		return -ETIMEDOUT;
-	return 0;
+	ikc_chan(chan, sizeof(chan), p->peer, DISK_SLOT + n);
+	return chan;
 }
 
-static int type_line(struct part *p, const char *cmd)
+/* A partition with @disks: mkctl's --disk DISK [--disk DISK...]. */
+static int boot_with(struct part *p, const char *disks)
 {
-	char line[256];
-	ssize_t len;
+	char args[512];
 
-	len = snprintf(line, sizeof(line), "%s\r", cmd);
-	return write(p->fd, line, len) == len ? 0 : -EIO;
-}
-
-/*
- * Run @cmd in the partition's shell; true when it exits 0 within @ms.
- * Its exit status comes after "VBLK-42-RC-", which the typed line itself
- * does not hold.
- */
-static bool run_in_part(struct __test_metadata *_metadata, struct part *p,
-			const char *cmd, int ms)
-{
-	static char buf[65536];
-	char line[2048], *step, *rc = NULL;
-	size_t len = 0;
-	bool ok;
-	int i;
-
-	snprintf(line, sizeof(line), "(%s); echo VBLK-$((6 * 7))-RC-$?\r", cmd);
-	if (write(p->fd, line, strlen(line)) != (ssize_t)strlen(line))
-		return false;
-	ok = ikc_read_until(p->fd, buf, sizeof(buf), &len, RC_MARK, ms);
-	/* The exit status follows: wait until its line ends. */
-	for (i = 0; ok && i < 25; i++) {
-		rc = strstr(buf, RC_MARK) + strlen(RC_MARK);
-		if (strpbrk(rc, "\r\n"))
-			break;
-		ikc_read_until(p->fd, buf, sizeof(buf), &len, "\r", 200);
-	}
-	if (ok)
-		rc = strstr(buf, RC_MARK) + strlen(RC_MARK);
-	if (!ok || rc[0] != '0' || isdigit((unsigned char)rc[1])) {
-		TH_LOG("partition said: %.600s", len > 600 ? buf + len - 600 : buf);
-		return false;
-	}
-	/* What each step took and fio's figures, for the record. */
-	for (step = strstr(buf, "step: "); step; step = strstr(step + 1, "step: "))
-		TH_LOG("%.*s", (int)strcspn(step, "\r\n"), step);
-	for (step = strstr(buf, "IOPS="); step; step = strstr(step + 1, "IOPS="))
-		TH_LOG("%.*s", (int)strcspn(step, "\r\n"), step);
-	return true;
-}
-
-static void part_stop(struct part *p, bool force)
-{
-	char cmd[128];
-
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
-	if (p->id < 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "mkctl stop %d %s >/dev/null 2>&1; mkctl destroy %d",
-		 p->id, force ? "--force" : "", p->id);
-	vblk_run("%s", cmd);	/* run_in_part() said what failed */
-	p->id = -1;
+	snprintf(args, sizeof(args), "--disk %s", disks);
+	return part_boot(p, args);
 }
 
 static bool have_partitions(void)
@@ -195,44 +93,44 @@ TEST_F_TIMEOUT(part, ext4_both_ways, 900)
 	char path[96], cmd[256];
 
 	ASSERT_EQ(0, make_image());
-	ASSERT_EQ(0, part_boot(&self->p, IMG ",serial=part-disk"));
-	ASSERT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " fill", 600000));
+	ASSERT_EQ(0, boot_with(&self->p, IMG ",serial=part-disk"));
+	ASSERT_TRUE(part_run(_metadata, &self->p, PART_DISK_SH " fill", 600000));
 	/* Its serial, asked with VIRTIO_BLK_T_GET_ID. */
-	EXPECT_TRUE(run_in_part(_metadata, &self->p,
-				"grep -qx part-disk /sys/block/vda/serial", 30000));
-	EXPECT_GT(vblk_stat(self->p.disk_chan, "flushes"), 0);
-	EXPECT_GT(vblk_stat(self->p.disk_chan, "writes"), 0);
+	EXPECT_TRUE(part_run(_metadata, &self->p,
+			     "grep -qx part-disk /sys/block/vda/serial", 30000));
+	EXPECT_GT(vblk_stat(disk_chan(&self->p, 0), "flushes"), 0);
+	EXPECT_GT(vblk_stat(disk_chan(&self->p, 0), "writes"), 0);
 	/* A running partition's disks do not change. */
 	snprintf(path, sizeof(path), PART_DISKS, self->p.id);
 	EXPECT_EQ(-EBUSY, mk_write_text(path, "\n"));
 	/* But the image may grow: the partition sees it once told. */
 	ASSERT_EQ(0, truncate(IMG, IMG_SIZE + GROWTH));
-	EXPECT_EQ(0, vblk_run("mkctl disk resize %d " IMG, self->p.id));
-	EXPECT_NE(0, vblk_run("mkctl disk resize %d /tmp/no-such-disk 2>/dev/null",
-			      self->p.id));
+	EXPECT_EQ(0, mk_run("mkctl disk resize %d " IMG, self->p.id));
+	EXPECT_NE(0, mk_run("mkctl disk resize %d /tmp/no-such-disk 2>/dev/null",
+			    self->p.id));
 	snprintf(cmd, sizeof(cmd),
 		 "for i in 1 2 3 4 5 6 7 8 9 10; do [ $(cat /sys/block/vda/size) = %d ] && break;"
 		 " sleep 1; done; [ $(cat /sys/block/vda/size) = %d ]",
 		 (IMG_SIZE + GROWTH) / 512, (IMG_SIZE + GROWTH) / 512);
-	EXPECT_TRUE(run_in_part(_metadata, &self->p, cmd, 30000));
-	EXPECT_EQ(0, vblk_stat(self->p.disk_chan, "bad_requests"));
+	EXPECT_TRUE(part_run(_metadata, &self->p, cmd, 30000));
+	EXPECT_EQ(0, vblk_stat(disk_chan(&self->p, 0), "bad_requests"));
 	part_stop(&self->p, false);
 
 	/* The back end closed the file: it is all in the image. */
-	EXPECT_EQ(0, vblk_run(VBLK_FSCK " " IMG " >/dev/null"));
+	EXPECT_EQ(0, mk_run(VBLK_FSCK " " IMG " >/dev/null"));
 	mkdir(HOST_MNT, 0755);
-	ASSERT_EQ(0, vblk_run("mount -o loop " IMG " " HOST_MNT));
-	EXPECT_EQ(0, vblk_run("cd " HOST_MNT " && sha256sum -c -s PSUMS"));
-	ASSERT_EQ(0, vblk_run("dd if=/dev/urandom of=%s/h bs=1M count=8 2>/dev/null",
-			      HOST_MNT));
-	ASSERT_EQ(0, vblk_run("cd %s && sha256sum h > HSUMS", HOST_MNT));
-	ASSERT_EQ(0, vblk_run("umount -d " HOST_MNT));
+	ASSERT_EQ(0, mk_run("mount -o loop " IMG " " HOST_MNT));
+	EXPECT_EQ(0, mk_run("cd " HOST_MNT " && sha256sum -c -s PSUMS"));
+	ASSERT_EQ(0, mk_run("dd if=/dev/urandom of=%s/h bs=1M count=8 2>/dev/null",
+			    HOST_MNT));
+	ASSERT_EQ(0, mk_run("cd %s && sha256sum h > HSUMS", HOST_MNT));
+	ASSERT_EQ(0, mk_run("umount -d " HOST_MNT));
 
 	/* With a second disk: they are vda and vdb in the order given. */
-	ASSERT_EQ(0, part_boot(&self->p, IMG ",ro,serial=first --disk " RAMDISK
+	ASSERT_EQ(0, boot_with(&self->p, IMG ",ro,serial=first --disk " RAMDISK
 			       ",ro,serial=second"));
-	EXPECT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " verify", 300000));
-	EXPECT_TRUE(run_in_part(_metadata, &self->p, DISK_ORDER_CHECK, 30000));
+	EXPECT_TRUE(part_run(_metadata, &self->p, PART_DISK_SH " verify", 300000));
+	EXPECT_TRUE(part_run(_metadata, &self->p, DISK_ORDER_CHECK, 30000));
 	part_stop(&self->p, false);
 }
 
@@ -251,19 +149,19 @@ TEST_F_TIMEOUT(part, gone_mid_io, 600)
 	if (access(RAMDISK, W_OK))
 		SKIP(return, "no " RAMDISK " (CONFIG_BLK_DEV_RAM=n)");
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, part_boot(&self->p, RAMDISK));
+		ASSERT_EQ(0, boot_with(&self->p, RAMDISK));
 		/* Debian's fio first: what it wrote reads back intact. */
 		if (!i)
-			EXPECT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " fio",
-						300000));
-		ASSERT_TRUE(run_in_part(_metadata, &self->p, PART_DISK_SH " load", 60000));
-		EXPECT_GT(vblk_stat(self->p.disk_chan, "direct"), 0);
+			EXPECT_TRUE(part_run(_metadata, &self->p, PART_DISK_SH " fio",
+					     300000));
+		ASSERT_TRUE(part_run(_metadata, &self->p, PART_DISK_SH " load", 60000));
+		EXPECT_GT(vblk_stat(disk_chan(&self->p, 0), "direct"), 0);
 		if (i) {
 			/* It tells the harness that this panic is on purpose. */
-			ASSERT_EQ(0, type_line(&self->p, PART_DISK_SH " panic"));
+			ASSERT_EQ(0, part_type_line(&self->p, PART_DISK_SH " panic"));
 			snprintf(path, sizeof(path), "mkctl wait %d crashed --timeout 60",
 				 self->p.id);
-			EXPECT_EQ(0, vblk_run("%s", path)) TH_LOG("%s: no crash", how[i]);
+			EXPECT_EQ(0, mk_run("%s", path)) TH_LOG("%s: no crash", how[i]);
 		}
 		part_stop(&self->p, true);
 		fd = open(RAMDISK, O_RDWR | O_EXCL);
@@ -305,17 +203,17 @@ TEST(disks_setting)
 	EXPECT_EQ(-EISDIR, mk_write_text(path, "/tmp"));
 	EXPECT_EQ(-EINVAL, mk_write_text(path, "/dev/null"));
 	snprintf(cmd, sizeof(cmd), "mkctl disk detach %d " IMG, a);
-	EXPECT_EQ(0, vblk_run("%s", cmd));
+	EXPECT_EQ(0, mk_run("%s", cmd));
 	EXPECT_EQ(0, mk_write_text(path, IMG ",ro"));	/* free now */
 	snprintf(cmd, sizeof(cmd), "mkctl disk attach %d " IMG ",ro,serial=two", b);
-	EXPECT_EQ(0, vblk_run("%s", cmd));	/* read-only twice */
+	EXPECT_EQ(0, mk_run("%s", cmd));	/* read-only twice */
 	snprintf(cmd, sizeof(cmd), "mkctl disk list %d | grep -qx 'vdb " IMG ",ro,serial=two'", b);
-	EXPECT_EQ(0, vblk_run("%s", cmd));
+	EXPECT_EQ(0, mk_run("%s", cmd));
 	snprintf(cmd, sizeof(cmd), "mkctl disk attach %d " IMG " 2>/dev/null", a);
-	EXPECT_NE(0, vblk_run("%s", cmd));	/* b reads it */
+	EXPECT_NE(0, mk_run("%s", cmd));	/* b reads it */
 
 	snprintf(cmd, sizeof(cmd), "mkctl destroy %d; mkctl destroy %d", a, b);
-	EXPECT_EQ(0, vblk_run("%s", cmd));
+	EXPECT_EQ(0, mk_run("%s", cmd));
 	unlink(IMG);
 }
 

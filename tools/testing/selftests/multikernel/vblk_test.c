@@ -227,26 +227,26 @@ TEST_F_TIMEOUT(disk, ext4_survives, 300)
 {
 	int i;
 
-	ASSERT_EQ(0, vblk_run(VBLK_MKFS " %s >/dev/null", self->dev));
+	ASSERT_EQ(0, mk_run(VBLK_MKFS " %s >/dev/null", self->dev));
 	mkdir(MNT, 0755);
 	ASSERT_EQ(0, mount(self->dev, MNT, "ext4", 0, NULL)) TH_LOG("%s", strerror(errno));
 	for (i = 0; i < 8; i++)
-		ASSERT_EQ(0, vblk_run("dd if=/dev/urandom of=%s/f%d bs=64k count=16 2>/dev/null",
-				      MNT, i));
-	ASSERT_EQ(0, vblk_run("cd " MNT " && sha256sum f* > /tmp/vblk-sums"));
+		ASSERT_EQ(0, mk_run("dd if=/dev/urandom of=%s/f%d bs=64k count=16 2>/dev/null",
+				    MNT, i));
+	ASSERT_EQ(0, mk_run("cd " MNT " && sha256sum f* > /tmp/vblk-sums"));
 	ASSERT_EQ(0, umount(MNT));
 	EXPECT_GT(vblk_stat(self->chan, "flushes"), 0);
 
 	/* The pair goes: the back end closes the file, e2fsck reads it. */
 	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", self->a));
 	self->a[0] = '\0';
-	EXPECT_EQ(0, vblk_run(VBLK_FSCK " " IMG " >/dev/null"));
+	EXPECT_EQ(0, mk_run(VBLK_FSCK " " IMG " >/dev/null"));
 
 	ASSERT_EQ(0, add_pair(IMG ",serial=vblk-test", "vblk-test", self->a,
 			      self->b, self->vd, sizeof(self->vd)));
 	snprintf(self->dev, sizeof(self->dev), "/dev/%s", self->vd);
 	ASSERT_EQ(0, mount(self->dev, MNT, "ext4", MS_RDONLY, NULL));
-	EXPECT_EQ(0, vblk_run("cd " MNT " && sha256sum -c -s /tmp/vblk-sums"));
+	EXPECT_EQ(0, mk_run("cd " MNT " && sha256sum -c -s /tmp/vblk-sums"));
 	EXPECT_EQ(0, umount(MNT));
 	unlink("/tmp/vblk-sums");
 }

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "ikc_util.h"
+#include "shell_util.h"
 
 #define VBLK_DRIVER	IKC_BUS "/drivers/virtio_ikc_blk"
 #define VBLK_LOOPBACK	VBLK_DRIVER "/loopback_disks"
@@ -87,20 +88,6 @@ static inline void vblk_pattern(void *buf, size_t len, uint64_t off, uint32_t se
 
 	for (i = 0; i < len / 8; i++)
 		p[i] = ((off + i * 8) * 0x9e3779b97f4a7c15ULL) ^ seed;
-}
-
-/* A shell command's exit status, -1 if it did not exit. */
-static inline int vblk_run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* One counter of a channel's "stats" ("name value" lines), or -1. */

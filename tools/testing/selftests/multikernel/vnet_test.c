@@ -47,10 +47,10 @@ FIXTURE_SETUP(link)
 
 	self->ns = vnet_netns_holder();
 	ASSERT_LT(0, self->ns);
-	ASSERT_EQ(0, vnet_run("ip link set dev %s netns %d", self->peer, self->ns));
-	ASSERT_EQ(0, vnet_run("ip addr add " HOST_IP "/24 dev %s && ip link set dev %s up",
-			      self->host, self->host));
-	ASSERT_EQ(0, vnet_run("nsenter -t %d -n sh -c 'ip addr add " PEER_IP
+	ASSERT_EQ(0, mk_run("ip link set dev %s netns %d", self->peer, self->ns));
+	ASSERT_EQ(0, mk_run("ip addr add " HOST_IP "/24 dev %s && ip link set dev %s up",
+			    self->host, self->host));
+	ASSERT_EQ(0, mk_run("nsenter -t %d -n sh -c 'ip addr add " PEER_IP
 			      "/24 dev %s && ip link set dev %s up && ip link set dev lo up'",
 			      self->ns, self->peer, self->peer));
 }
@@ -66,9 +66,9 @@ FIXTURE_TEARDOWN(link)
 TEST_F(link, ping_both_ways)
 {
 	EXPECT_EQ(1, vnet_if_num(self->host, "carrier"));
-	EXPECT_EQ(0, vnet_run("ping -c 3 -W 10 " PEER_IP " >/dev/null"));
-	EXPECT_EQ(0, vnet_run("nsenter -t %d -n ping -c 3 -W 10 " HOST_IP " >/dev/null",
-			      self->ns));
+	EXPECT_EQ(0, mk_run("ping -c 3 -W 10 " PEER_IP " >/dev/null"));
+	EXPECT_EQ(0, mk_run("nsenter -t %d -n ping -c 3 -W 10 " HOST_IP " >/dev/null",
+			    self->ns));
 	EXPECT_LE(3, vnet_if_num(self->host, "statistics/rx_packets"));
 	EXPECT_LE(3, vnet_if_num(self->host, "statistics/tx_packets"));
 	EXPECT_EQ(0, vnet_if_num(self->host, "statistics/rx_errors"));
@@ -176,18 +176,18 @@ TEST_F(link, carrier_follows_both_ends)
 	ASSERT_EQ(0, mk_write_text("/sys/bus/virtio/drivers/virtio_net/unbind", vdev));
 	EXPECT_EQ(0, wait_carrier(self->host, 0));
 	/* Frames for a partition that is not there are dropped. */
-	vnet_run("ping -c 1 -W 1 " PEER_IP " >/dev/null 2>&1");
+	mk_run("ping -c 1 -W 1 " PEER_IP " >/dev/null 2>&1");
 	ASSERT_EQ(0, mk_write_text("/sys/bus/virtio/drivers/virtio_net/bind", vdev));
 	EXPECT_EQ(1, wait_carrier(self->host, 1));
 
 	/* A new virtio_net interface, in this namespace. */
 	ASSERT_EQ(0, vnet_ifaces(self->chan_a, self->chan_b, self->host,
 				 self->peer, 20000));
-	ASSERT_EQ(0, vnet_run("ip link set dev %s up", self->peer));
+	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->peer));
 	EXPECT_EQ(1, wait_carrier(self->peer, 1));
-	ASSERT_EQ(0, vnet_run("ip link set dev %s down", self->host));
+	ASSERT_EQ(0, mk_run("ip link set dev %s down", self->host));
 	EXPECT_EQ(0, wait_carrier(self->peer, 0));
-	ASSERT_EQ(0, vnet_run("ip link set dev %s up", self->host));
+	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->host));
 	EXPECT_EQ(1, wait_carrier(self->peer, 1));
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ikc_util.h"
+#include "shell_util.h"
 
 #define VNET_DRIVER	IKC_BUS "/drivers/virtio_ikc_net"
 
@@ -76,20 +77,6 @@ static inline long long vnet_if_num(const char *ifname, const char *attr)
 	if (mk_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	return strtoll(buf, NULL, 0);
-}
-
-/* A shell command's exit status, -1 if it did not exit. */
-static inline int vnet_run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* A process that only holds a new network namespace; its pid, or -1. */
