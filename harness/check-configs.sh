@@ -21,13 +21,17 @@ lock_build
 # variants are then built from what there is.
 "$REPO/harness/build-kernel.sh" || say "the test kernel did not build"
 
-# Every upstream .c file the series patches has an object in $1, made
-# with its current .config (an older one is left from another config).
+# Every upstream .c file the series patches has an object in $1, compiled
+# since the source last changed and linked into its vmlinux (an object
+# left from an older config of $1 is not).  Kbuild rebuilds an object
+# when an option it uses changes, not on any change of .config.
 patched_sources_built() {
-	local f bad=0
+	local f o linked bad=0
+	linked=$(cd "$1" && ar t vmlinux.a 2>/dev/null)
 	for f in $(sort -u "$BUILD/patched-files.txt"); do
 		case $f in *.c) ;; *) continue ;; esac
-		[ "$1/${f%.c}.o" -nt "$1/.config" ] && continue
+		o=${f%.c}.o
+		[ "$1/$o" -nt "$SRC/$f" ] && grep -qx "$o" <<< "$linked" && continue
 		echo "  $f: patched by the series but not compiled in $(basename "$1")" >&2
 		bad=1
 	done
