@@ -144,7 +144,8 @@ static struct kv *kv_setup(struct kunit *test, bool ro)
 	return kv;
 }
 
-static void kv_teardown(struct kv *kv)
+/* What a reset or the peer's loss does: stop the queue, then quiesce. */
+static void kv_stop_queue(struct kv *kv)
 {
 	struct ikc_vbe *vbe = &kv->vblk.vbe;
 
@@ -154,6 +155,13 @@ static void kv_teardown(struct kv *kv)
 	mutex_unlock(&vbe->vq[0].lock);
 	vblk_quiesce(vbe);
 	mutex_unlock(&vbe->lock);
+}
+
+static void kv_teardown(struct kv *kv)
+{
+	struct ikc_vbe *vbe = &kv->vblk.vbe;
+
+	kv_stop_queue(kv);
 	cancel_delayed_work_sync(&kv->vblk.retry);
 	vbe->iotlb = NULL;
 	ikc_vbe_destroy(vbe);
@@ -351,18 +359,11 @@ struct kv_stopper {
 	struct completion done;
 };
 
-/* What a reset or the peer's loss does: stop the queue, then quiesce. */
 static int kv_stop_and_quiesce(void *arg)
 {
 	struct kv_stopper *st = arg;
-	struct ikc_vbe *vbe = &st->kv->vblk.vbe;
 
-	mutex_lock(&vbe->lock);
-	mutex_lock(&vbe->vq[0].lock);
-	vbe->vq[0].running = false;
-	mutex_unlock(&vbe->vq[0].lock);
-	vblk_quiesce(vbe);
-	mutex_unlock(&vbe->lock);
+	kv_stop_queue(st->kv);
 	complete(&st->done);
 	return 0;
 }
