@@ -42,11 +42,10 @@ static inline int ikc_dev_write(const char *dev, const char *attr, const char *s
 
 static inline long long ikc_dev_num(const char *dev, const char *attr)
 {
-	char buf[64];
+	char path[512];
 
-	if (ikc_dev_read(dev, attr, buf, sizeof(buf)) < 0)
-		return -1;
-	return strtoll(buf, NULL, 0);
+	snprintf(path, sizeof(path), IKC_DEVS "/%s/%s", dev, attr);
+	return mk_read_num(path);
 }
 
 static inline long long ikc_stat(const char *dev, const char *name)

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,6 +40,16 @@ static inline int mk_read_text(const char *path, char *buf, size_t size)
 	while (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return n;
+}
+
+/* The number in @path, -1 if it cannot be read. */
+static inline long long mk_read_num(const char *path)
+{
+	char buf[64];
+
+	if (mk_read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return strtoll(buf, NULL, 0);
 }
 
 /* Write @s to @path in one write(): 0 or -errno. */

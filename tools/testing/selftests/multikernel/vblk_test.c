@@ -123,7 +123,7 @@ TEST_F(disk, data_lands_in_backing)
 	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, CHUNK));
 	ASSERT_EQ(0, posix_memalign((void **)&back, 4096, CHUNK));
 	snprintf(sectors, sizeof(sectors), "/sys/block/%s/size", self->vd);
-	EXPECT_EQ(IMG_SIZE / 512, vblk_read_num(sectors));
+	EXPECT_EQ(IMG_SIZE / 512, mk_read_num(sectors));
 	/* Which host CPUs serve the disk is the administrator's choice. */
 	snprintf(wq, sizeof(wq), VBLK_WQ_CPUMASK, self->chan);
 	ASSERT_EQ(0, mk_write_text(wq, "2")) TH_LOG("%s", wq);
@@ -168,7 +168,7 @@ static long long wait_sectors(const char *path, long long want)
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		n = vblk_read_num(path);
+		n = mk_read_num(path);
 		if (n == want)
 			break;
 		usleep(100 * 1000);
@@ -190,7 +190,7 @@ TEST_F(disk, resize_announced)
 	snprintf(sectors, sizeof(sectors), "/sys/block/%s/size", self->vd);
 	ASSERT_EQ(0, truncate(IMG, 2 * IMG_SIZE));
 	usleep(200 * 1000);
-	EXPECT_EQ(IMG_SIZE / 512, vblk_read_num(sectors));
+	EXPECT_EQ(IMG_SIZE / 512, mk_read_num(sectors));
 	EXPECT_EQ(-EINVAL, ikc_dev_write(self->chan, "disk/resize", "0"));
 	EXPECT_EQ(-EINVAL, ikc_dev_write(self->chan, "disk/resize", "grow"));
 
@@ -216,7 +216,7 @@ TEST_F(disk, resize_announced)
 	/* Nothing left is no disk: refused, the size stays. */
 	ASSERT_EQ(0, truncate(IMG, 0));
 	EXPECT_EQ(-EINVAL, ikc_dev_write(self->chan, "disk/resize", "1"));
-	EXPECT_EQ(IMG_SIZE / 2 / 512, vblk_read_num(sectors));
+	EXPECT_EQ(IMG_SIZE / 2 / 512, mk_read_num(sectors));
 	EXPECT_EQ(0, vblk_stat(self->chan, "bad_requests"));
 	free(buf);
 	free(back);
@@ -272,7 +272,7 @@ TEST(read_only)
 	ikc_chan(chan, sizeof(chan), a, 0);
 	snprintf(dev, sizeof(dev), "/dev/%s", vd);
 	snprintf(path, sizeof(path), "/sys/block/%s/ro", vd);
-	EXPECT_EQ(1, vblk_read_num(path));
+	EXPECT_EQ(1, mk_read_num(path));
 
 	memset(back, 0x5a, CHUNK);
 	fd = open(dev, O_WRONLY | O_DIRECT);

@@ -70,16 +70,6 @@ static inline int vblk_find_disk(const char *serial, char *name, size_t size,
 	return -ENOENT;
 }
 
-/* A number in a file, -1 if it cannot be read. */
-static inline long long vblk_read_num(const char *path)
-{
-	char buf[64];
-
-	if (mk_read_text(path, buf, sizeof(buf)) < 0)
-		return -1;
-	return strtoll(buf, NULL, 0);
-}
-
 /* Bytes that depend on where they are and on @seed. */
 static inline void vblk_pattern(void *buf, size_t len, uint64_t off, uint32_t seed)
 {

@@ -71,12 +71,10 @@ static inline int vnet_ifaces(const char *chan_a, const char *chan_b,
 /* An interface's number in /sys/class/net/@ifname/@attr, or -1. */
 static inline long long vnet_if_num(const char *ifname, const char *attr)
 {
-	char path[128], buf[64];
+	char path[128];
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
-	if (mk_read_text(path, buf, sizeof(buf)) < 0)
-		return -1;
-	return strtoll(buf, NULL, 0);
+	return mk_read_num(path);
 }
 
 /* A process that only holds a new network namespace; its pid, or -1. */
