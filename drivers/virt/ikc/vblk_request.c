@@ -485,7 +485,7 @@ static enum vblk_took vblk_start_one(struct vblk *vblk,
 	if (direct && req->len < VBLK_INLINE_IO_MAX)
 		vblk_rw(req, true);
 	else
-		queue_work(vblk->vbe.wq, &req->work);
+		ikc_vbe_defer(&vblk->vbe, &req->work);	/* running */
 	return VBLK_TOOK_ONE;
 }
 

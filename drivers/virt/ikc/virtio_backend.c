@@ -47,6 +47,7 @@ static void ikc_vbe_flush_notify(struct ikc_vbe *vbe)
 	struct virtio_ikc_config_changed cfg = {};
 	struct virtio_ikc_notify n = {};
 	struct ikc_device *idev = READ_ONCE(vbe->idev);
+	struct workqueue_struct *wq;
 	unsigned int bit;
 	int ret;
 
@@ -66,7 +67,11 @@ static void ikc_vbe_flush_notify(struct ikc_vbe *vbe)
 		/* Never wait for the peer here: retry from the work. */
 		if (ret == -EAGAIN) {
 			set_bit(bit, vbe->notify_pending);
-			queue_delayed_work(vbe->wq, &vbe->notify_work, 1);
+			rcu_read_lock();
+			wq = rcu_dereference(vbe->wq);
+			if (wq)
+				queue_delayed_work(wq, &vbe->notify_work, 1);
+			rcu_read_unlock();
 			return;
 		}
 	}
@@ -136,6 +141,29 @@ static bool ikc_vbe_queue_running(struct ikc_vbe_queue *q)
 }
 
 /**
+ * ikc_vbe_defer() - run work on the device's workqueue
+ * @vbe: the device
+ * @work: the work: a queue's, or one of the device's own
+ *
+ * Return: false when the device is stopped and the work was not queued.
+ */
+bool ikc_vbe_defer(struct ikc_vbe *vbe, struct work_struct *work)
+{
+	struct workqueue_struct *wq;
+	bool queued = false;
+
+	rcu_read_lock();
+	wq = rcu_dereference(vbe->wq);
+	if (wq) {
+		queue_work(wq, work);
+		queued = true;
+	}
+	rcu_read_unlock();
+	return queued;
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_defer);
+
+/**
  * ikc_vbe_kick() - have a queue's work run
  * @vbe: the device
  * @index: the queue
@@ -145,12 +173,9 @@ static bool ikc_vbe_queue_running(struct ikc_vbe_queue *q)
  */
 void ikc_vbe_kick(struct ikc_vbe *vbe, unsigned int index)
 {
-	struct ikc_vbe_queue *q;
-
-	if (index >= vbe->desc.nr_queues)
-		return;
-	q = &vbe->vq[index];
-	queue_work(vbe->wq, &q->work);
+	/* Once stopped, nothing runs (a tty may still write). */
+	if (index < vbe->desc.nr_queues)
+		ikc_vbe_defer(vbe, &vbe->vq[index].work);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_kick);
 
@@ -773,6 +798,47 @@ void ikc_vbe_peer_event(struct ikc_vbe *vbe, bool up)
 EXPORT_SYMBOL_GPL(ikc_vbe_peer_event);
 
 /**
+ * ikc_vbe_parse_list() - parse a setting that lists devices, one per word
+ * @text: the words, separated by spaces or tabs
+ * @max: words at most
+ * @parse: parses word @i (which it may change) into the caller's @arg;
+ *	returns 0 or -errno
+ * @arg: passed to @parse
+ * @nr: out: how many words @parse took, also on failure
+ *
+ * Return: 0; -E2BIG for more than @max words; -ENOMEM; or what @parse
+ * returned for the first word it refused.
+ */
+int ikc_vbe_parse_list(const char *text, unsigned int max,
+		       int (*parse)(char *word, unsigned int i, void *arg),
+		       void *arg, unsigned int *nr)
+{
+	char *s, *p, *word;
+	int ret = 0;
+
+	*nr = 0;
+	s = kstrdup(text, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	p = s;
+	while ((word = strsep(&p, " \t"))) {
+		if (!*word)
+			continue;
+		if (*nr == max) {
+			ret = -E2BIG;
+			break;
+		}
+		ret = parse(word, *nr, arg);
+		if (ret)
+			break;
+		(*nr)++;
+	}
+	kfree(s);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_parse_list);
+
+/**
  * ikc_vbe_init() - set a back end up on a channel
  * @vbe: the device, zeroed
  * @idev: its IKC channel (server end of an IKC_SVC_VIRTIO slot); NULL
@@ -785,6 +851,7 @@ EXPORT_SYMBOL_GPL(ikc_vbe_peer_event);
 int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 		 const struct ikc_vbe_desc *desc, void *priv)
 {
+	struct workqueue_struct *wq;
 	struct ikc_vbe_queue *q;
 	unsigned int i;
 
@@ -825,10 +892,11 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 	 * whose host CPUs an administrator picks in its sysfs directory
 	 * (/sys/devices/virtual/workqueue/ikc-<name>-<channel>/cpumask).
 	 */
-	vbe->wq = alloc_workqueue("ikc-%s-%s", WQ_UNBOUND | WQ_MEM_RECLAIM |
-				  WQ_HIGHPRI | (idev ? WQ_SYSFS : 0), 0,
-				  desc->name, vbe->label);
-	if (!vbe->wq) {
+	wq = alloc_workqueue("ikc-%s-%s", WQ_UNBOUND | WQ_MEM_RECLAIM |
+			     WQ_HIGHPRI | (idev ? WQ_SYSFS : 0), 0,
+			     desc->name, vbe->label);
+	RCU_INIT_POINTER(vbe->wq, wq);
+	if (!wq) {
 		kfree(vbe->vq);
 		vbe->vq = NULL;
 		return -ENOMEM;
@@ -847,16 +915,24 @@ EXPORT_SYMBOL_GPL(ikc_vbe_init);
  */
 void ikc_vbe_stop(struct ikc_vbe *vbe)
 {
-	unsigned int i;
+	struct workqueue_struct *wq;
 
 	mutex_lock(&vbe->lock);
 	ikc_vbe_drop_iotlb_locked(vbe);
 	WRITE_ONCE(vbe->idev, NULL);
 	mutex_unlock(&vbe->lock);
 
-	for (i = 0; i < vbe->desc.nr_queues; i++)
-		cancel_work_sync(&vbe->vq[i].work);
+	/*
+	 * The workqueue goes now, not when the device is freed (a console's
+	 * may outlive its channel while a tty is open): a channel of the same
+	 * name, a partition started again, names its own after it.
+	 */
+	wq = rcu_replace_pointer(vbe->wq, NULL, true);
+	if (!wq)
+		return;
+	synchronize_rcu();
 	cancel_delayed_work_sync(&vbe->notify_work);
+	destroy_workqueue(wq);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_stop);
 
@@ -866,10 +942,13 @@ EXPORT_SYMBOL_GPL(ikc_vbe_stop);
  */
 void ikc_vbe_destroy(struct ikc_vbe *vbe)
 {
+	struct workqueue_struct *wq;
 	unsigned int i;
 
-	if (vbe->wq)
-		destroy_workqueue(vbe->wq);
+	/* Set up, never stopped: a KUnit test's, or a failed probe's. */
+	wq = rcu_dereference_protected(vbe->wq, true);
+	if (wq)
+		destroy_workqueue(wq);
 	if (vbe->vq) {
 		for (i = 0; i < vbe->desc.nr_queues; i++) {
 			vringh_kiov_cleanup(&vbe->vq[i].riov);

@@ -118,7 +118,7 @@ struct ikc_vbe_desc {
  * @iotlb: the peer's memory, identity mapped
  * @iotlb_lock: taken by vringh around @iotlb lookups
  * @vq: the queues
- * @wq: where queue work runs
+ * @wq: where queue work runs; NULL once stopped (RCU)
  * @notify_pending: notifications to (re)send: queue bits, then config
  * @notify_work: retries notifications the channel had no room for
  * @errors: bad messages, requests and ring errors from the peer
@@ -138,7 +138,7 @@ struct ikc_vbe {
 	struct vhost_iotlb *iotlb;
 	spinlock_t iotlb_lock;		/* for vringh's lookups */
 	struct ikc_vbe_queue *vq;
-	struct workqueue_struct *wq;
+	struct workqueue_struct __rcu *wq;
 
 	DECLARE_BITMAP(notify_pending, VIRTIO_IKC_MAX_QUEUES + 1);
 	struct delayed_work notify_work;
@@ -168,6 +168,7 @@ void ikc_vbe_destroy(struct ikc_vbe *vbe);
 void ikc_vbe_rx(struct ikc_vbe *vbe);
 void ikc_vbe_peer_event(struct ikc_vbe *vbe, bool up);
 
+bool ikc_vbe_defer(struct ikc_vbe *vbe, struct work_struct *work);
 void ikc_vbe_kick(struct ikc_vbe *vbe, unsigned int index);
 int ikc_vbe_complete(struct ikc_vbe_queue *q, u16 head, u32 len);
 int ikc_vbe_complete_multi(struct ikc_vbe_queue *q,
@@ -180,5 +181,8 @@ void ikc_vbe_peer_error(struct ikc_vbe *vbe, const char *what, int err);
 void ikc_vbe_config_changed(struct ikc_vbe *vbe);
 bool ikc_vbe_has_feature(struct ikc_vbe *vbe, unsigned int bit);
 bool ikc_vbe_range_ok(struct ikc_vbe *vbe, u64 addr, u64 len);
+int ikc_vbe_parse_list(const char *text, unsigned int max,
+		       int (*parse)(char *word, unsigned int i, void *arg),
+		       void *arg, unsigned int *nr);
 
 #endif /* _DRIVERS_VIRT_IKC_VIRTIO_BACKEND_H */

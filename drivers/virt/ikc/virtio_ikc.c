@@ -281,7 +281,11 @@ static void vi_rx_used(struct virtio_ikc *vi, const struct ikc_msg_info *info,
 
 	/*
 	 * Virtio drivers expect their callbacks with interrupts off, as from
-	 * a device interrupt; vqs_lock also lets del_vqs wait for them.
+	 * a device interrupt; vqs_lock also lets del_vqs wait for them.  The
+	 * softirq a callback raises here, in a work item (a network driver's
+	 * NAPI poll), runs in ksoftirqd, in parallel with this channel's next
+	 * messages: running it inline, with bottom halves off around the call,
+	 * took twice as long to stream 64 MiB into a partition.
 	 */
 	spin_lock_irqsave(&vi->vqs_lock, flags);
 	vq = vi->vqs[index];
