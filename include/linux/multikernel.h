@@ -52,6 +52,10 @@ struct mk_partition_info {
  *	or -errno.  May be NULL.
  * @init: writes the value a new partition starts with into a buffer of
  *	MK_SETTING_MAX bytes, already holding ""; may be NULL
+ * @apply: a value @check accepted was stored, under the same lock; called
+ *	with "" too when the partition is destroyed.  For a subsystem whose
+ *	objects live as long as the value (a network link's host interface);
+ *	may be NULL.
  *
  * A value is a string that changes only while its partition is not live
  * (neither starting nor running), so that a subsystem reads it once, when
@@ -61,6 +65,7 @@ struct mk_setting {
 	const char *name;
 	int (*check)(u32 id, const char *value);
 	void (*init)(char *buf);
+	void (*apply)(u32 id, const char *value);
 };
 
 #ifdef CONFIG_MULTIKERNEL_PARTITION

@@ -135,6 +135,7 @@ int mk_sysfs_add(struct mk_partition *p);
 /* partition_settings.c */
 int mk_settings_alloc(struct mk_partition *p);
 int mk_settings_add_files(struct mk_partition *p);
+void mk_settings_forget(struct mk_partition *p);
 void mk_settings_free(struct mk_partition *p);
 
 /* partition_mem.c */

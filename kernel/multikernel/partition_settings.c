@@ -75,6 +75,8 @@ static ssize_t mk_setting_store(struct kobject *kobj, struct kobj_attribute *att
 	if (!ret) {
 		scoped_guard(spinlock, &p->lock)
 			swap(*slot, value);
+		if (s->apply)
+			s->apply(p->id, *slot);
 		ret = count;
 	}
 	mutex_unlock(&mk_lock);
@@ -197,6 +199,20 @@ int mk_settings_add_files(struct mk_partition *p)
 			return ret;
 	}
 	return 0;
+}
+
+/* A partition is destroyed: what its values made goes too. */
+void mk_settings_forget(struct mk_partition *p)
+{
+	const struct mk_setting *s;
+	unsigned int i;
+
+	lockdep_assert_held(&mk_lock);
+	for (i = 0; i < mk_nr_settings; i++) {
+		s = mk_settings[i].setting;
+		if (s->apply && p->settings[i] && p->settings[i][0])
+			s->apply(p->id, "");
+	}
 }
 
 void mk_settings_free(struct mk_partition *p)

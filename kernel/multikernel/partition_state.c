@@ -101,6 +101,7 @@ void mk_remove(struct mk_partition *p)
 {
 	lockdep_assert_held(&mk_lock);
 	kobject_del(&p->kobj);
+	mk_settings_forget(p);
 	idr_remove(&mk_partitions, p->id);
 	mk_mem_free(&p->mem);
 	mk_give_cpus_back(p);
