@@ -34,8 +34,6 @@
 
 #include "vblk.h"
 
-#define VBLK_SPEC_SEPARATORS	" \t"
-
 /* One token of a spec, "ro", "serial=ID" or "queues=N", into @spec. */
 static int vblk_parse_option(char *opt, struct vblk_spec *spec)
 {
@@ -92,6 +90,11 @@ static int vblk_parse_spec(char *tok, struct vblk_spec *spec)
 	return spec->path ? 0 : -ENOMEM;
 }
 
+static int vblk_parse_word(char *word, unsigned int i, void *specs)
+{
+	return vblk_parse_spec(word, (struct vblk_spec *)specs + i);
+}
+
 /**
  * vblk_parse_specs() - disks from the text of a "disks" setting
  * @text: PATH[,ro][,serial=ID][,queues=N], separated by spaces
@@ -104,26 +107,10 @@ static int vblk_parse_spec(char *tok, struct vblk_spec *spec)
 int vblk_parse_specs(const char *text, struct vblk_spec *specs,
 		     unsigned int max)
 {
-	char *s, *p, *tok;
-	int nr = 0, ret = 0;
+	unsigned int nr;
+	int ret;
 
-	s = kstrdup(text, GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	p = s;
-	while ((tok = strsep(&p, VBLK_SPEC_SEPARATORS))) {
-		if (!*tok)
-			continue;
-		if (nr == max) {
-			ret = -E2BIG;
-			break;
-		}
-		ret = vblk_parse_spec(tok, &specs[nr]);
-		if (ret)
-			break;
-		nr++;
-	}
-	kfree(s);
+	ret = ikc_vbe_parse_list(text, max, vblk_parse_word, specs, &nr);
 	if (ret) {
 		vblk_free_specs(specs, nr);
 		return ret;

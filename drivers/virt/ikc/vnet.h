@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The virtio-net back end over IKC, shared by its files: vnet_device.c
- * (the device, and the host's network interface it is) and vnet_rxtx.c
- * (moving packets between the interface and the front end's rings).
+ * (the device, and the host's network interface it is), vnet_rxtx.c
+ * (moving packets between the interface and the front end's rings) and
+ * vnet_links.c (the links a partition's "net" setting asks for).
  */
 #ifndef _DRIVERS_VIRT_IKC_VNET_H
 #define _DRIVERS_VIRT_IKC_VNET_H
@@ -27,6 +28,9 @@
 #define VNET_MAX_MTU		9000
 /* The largest frame either way: a 64 KiB GSO frame and its headers. */
 #define VNET_MAX_FRAME		(SZ_64K + VLAN_ETH_HLEN)
+/* Links of one partition, at most. */
+#define VNET_MAX_LINKS		8
+
 /* Receive buffers one frame may take (mergeable buffers of 1 KiB or more). */
 #define VNET_MAX_RX_BUFS	(VNET_MAX_FRAME / SZ_1K + 1)
 /* Bytes of a frame from the partition copied into the skb's head. */
@@ -42,26 +46,69 @@ enum vnet_stat {
 };
 
 /**
- * struct vnet - one Ethernet link: the virtio device and the interface
- * @vbe: the virtio device
+ * struct vnet_spec - a link as a partition's "net" setting asks for it
+ * @name: the host interface's name; "" for the default one
+ * @mac: the partition's MAC address; zero for a random one
+ * @mtu: the link's MTU on both sides
+ */
+struct vnet_spec {
+	char name[IFNAMSIZ];
+	u8 mac[ETH_ALEN];
+	u16 mtu;
+};
+
+/**
+ * struct vnet - one Ethernet link: the host's interface and, while a
+ *	channel serves it, the virtio device behind it
+ * @vbe: the virtio device, valid while @bound
  * @dev: the host's interface
  * @backlog: frames sent on @dev, waiting for the partition's buffers
+ * @spec: what the link was made from
  * @mac: the partition's MAC address (the config space's)
  * @mtu: the largest MTU the partition may set (the config space's)
  * @link_up: the config space's VIRTIO_NET_S_LINK_UP: @dev is up
  * @running: the front end's driver is OK (under the device's lock)
+ * @bind_lock: @bound, and @vbe's life
+ * @bound: a channel serves the link
+ * @node: in the list of links of settings (vnet_links.c)
+ * @claimed: a channel took the link (under the list's lock)
+ * @part: the partition it links, -1 for a loopback pair
+ * @index: the link's place in the setting, or its channel's instance
+ * @of_setting: a partition's setting made the link; if not, it came with
+ *	its channel and goes with it
+ * @detached: gone from the setting while bound: freed by the unbind
  * @stats: VNET_ST_*
  */
 struct vnet {
 	struct ikc_vbe vbe;
 	struct net_device *dev;
 	struct sk_buff_head backlog;
+	struct vnet_spec spec;
 	u8 mac[ETH_ALEN];
 	u16 mtu;
 	bool link_up;
 	bool running;
+	struct mutex bind_lock;		/* @bound, @vbe */
+	bool bound;
+	struct list_head node;
+	bool claimed;
+	int part;
+	unsigned int index;
+	bool of_setting;
+	bool detached;
 	atomic64_t stats[VNET_NR_STATS];
 };
+
+/* vnet_device.c */
+struct vnet *vnet_create(const struct vnet_spec *spec, int part,
+			 unsigned int index, struct device *parent);
+void vnet_destroy(struct vnet *vnet);
+struct vnet *vnet_from_netdev(struct net_device *dev);
+
+/* vnet_links.c */
+struct vnet *vnet_take_link(int part, unsigned int index);
+bool vnet_put_link(struct vnet *vnet);
+int vnet_links_init(void);
 
 /* vnet_rxtx.c */
 bool vnet_process(struct ikc_vbe_queue *q, unsigned int budget);

@@ -6,8 +6,10 @@
  * partition drives it with the stock virtio_net driver, and here it is an
  * ordinary network interface, "mkvnet<partition>" (its N-th link:
  * "mkvnet<partition>n<N>"; a loopback pair's: "mkvlo<n>"), that can be
- * addressed, bridged, routed and shaped like any other.  Frames move in
- * vnet_rxtx.c.
+ * addressed, bridged, routed and shaped like any other.  The interface of
+ * a link the partition's "net" setting asks for lives as long as the
+ * setting (vnet_links.c); a channel binds to it while the partition runs.
+ * Frames move in vnet_rxtx.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -74,7 +76,9 @@ static const struct ikc_vbe_ops vnet_vbe_ops = {
 static void vnet_set_link(struct vnet *vnet, bool up)
 {
 	WRITE_ONCE(vnet->link_up, up);
-	ikc_vbe_config_changed(&vnet->vbe);
+	guard(mutex)(&vnet->bind_lock);
+	if (vnet->bound)
+		ikc_vbe_config_changed(&vnet->vbe);
 }
 
 static int vnet_open(struct net_device *dev)
@@ -105,9 +109,14 @@ static const struct net_device_ops vnet_netdev_ops = {
 static void vnet_get_drvinfo(struct net_device *dev,
 			     struct ethtool_drvinfo *info)
 {
+	struct vnet *vnet = netdev_priv(dev);
+
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
-	strscpy(info->bus_info, dev_name(dev->dev.parent),
-		sizeof(info->bus_info));
+	if (vnet->part < 0)
+		strscpy(info->bus_info, "loopback", sizeof(info->bus_info));
+	else
+		snprintf(info->bus_info, sizeof(info->bus_info),
+			 "partition%d-link%u", vnet->part, vnet->index);
 }
 
 static const char vnet_stat_names[VNET_NR_STATS][ETH_GSTRING_LEN] = {
@@ -159,17 +168,126 @@ static void vnet_setup(struct net_device *dev)
 	dev->max_mtu = VNET_MAX_MTU;
 }
 
-/* "mkvnet<partition>", "mkvnet<partition>n<N>", or the loopbacks' "mkvlo<n>". */
-static void vnet_ifname(struct ikc_device *idev, char *name)
+/* The sysfs directory "multikernel" of a link's interface. */
+static ssize_t partition_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
 {
-	int part = ikc_device_partition(idev);
+	return sysfs_emit(buf, "%d\n", vnet_from_netdev(to_net_dev(d))->part);
+}
+static DEVICE_ATTR_RO(partition);
 
+static ssize_t link_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vnet_from_netdev(to_net_dev(d))->index);
+}
+static DEVICE_ATTR_RO(link);
+
+static struct attribute *vnet_attrs[] = {
+	&dev_attr_partition.attr,
+	&dev_attr_link.attr,
+	NULL
+};
+
+static const struct attribute_group vnet_attr_group = {
+	.name = "multikernel",
+	.attrs = vnet_attrs,
+};
+
+/**
+ * vnet_from_netdev() - the link behind a host interface
+ * @dev: any interface
+ *
+ * Return: the link, or NULL when @dev is not one.
+ */
+struct vnet *vnet_from_netdev(struct net_device *dev)
+{
+	return dev->netdev_ops == &vnet_netdev_ops ? netdev_priv(dev) : NULL;
+}
+
+/* "mkvnet<partition>", "mkvnet<partition>n<N>", or the loopbacks' "mkvlo<n>". */
+static void vnet_ifname(int part, unsigned int index, char *name)
+{
 	if (part < 0)
 		strscpy(name, "mkvlo%d", IFNAMSIZ);
-	else if (!idev->instance)
+	else if (!index)
 		snprintf(name, IFNAMSIZ, "mkvnet%d", part);
 	else
-		snprintf(name, IFNAMSIZ, "mkvnet%dn%u", part, idev->instance);
+		snprintf(name, IFNAMSIZ, "mkvnet%dn%u", part, index);
+}
+
+/**
+ * vnet_create() - a link's host interface, registered, without carrier
+ * @spec: its name ("" for the default one), MAC (zero: random) and MTU
+ * @part: the partition it links, -1 for a loopback pair
+ * @index: its place among the partition's links
+ * @parent: the channel it comes with, or NULL when it outlives channels
+ *
+ * Return: the link, or an ERR_PTR().
+ */
+struct vnet *vnet_create(const struct vnet_spec *spec, int part,
+			 unsigned int index, struct device *parent)
+{
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	struct vnet *vnet;
+	int ret;
+
+	if (spec->name[0])
+		strscpy(name, spec->name);
+	else
+		vnet_ifname(part, index, name);
+	dev = alloc_netdev(sizeof(*vnet), name, NET_NAME_PREDICTABLE,
+			   vnet_setup);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	SET_NETDEV_DEV(dev, parent);
+	eth_hw_addr_random(dev);
+	vnet = netdev_priv(dev);
+	vnet->dev = dev;
+	vnet->spec = *spec;
+	vnet->part = part;
+	vnet->index = index;
+	INIT_LIST_HEAD(&vnet->node);
+	mutex_init(&vnet->bind_lock);
+	skb_queue_head_init(&vnet->backlog);
+	if (is_valid_ether_addr(spec->mac))
+		ether_addr_copy(vnet->mac, spec->mac);
+	else
+		eth_random_addr(vnet->mac);
+	vnet->mtu = spec->mtu;
+	dev->mtu = spec->mtu;
+	if (part >= 0)
+		dev->sysfs_groups[0] = &vnet_attr_group;
+	netif_carrier_off(dev);
+
+	ret = register_netdev(dev);
+	if (ret == -EEXIST && !spec->name[0]) {
+		/* Its default name is taken (renamed links): any free one. */
+		strscpy(dev->name, "mkvn%d", IFNAMSIZ);
+		ret = register_netdev(dev);
+	}
+	if (ret) {
+		free_netdev(dev);
+		return ERR_PTR(ret);
+	}
+	netdev_info(dev, "network link %d.%u, partition's MAC %pM, MTU %u\n",
+		    part, index, vnet->mac, vnet->mtu);
+	return vnet;
+}
+
+/**
+ * vnet_destroy() - unregister a link's host interface and free it
+ * @vnet: the link, which no channel serves
+ */
+void vnet_destroy(struct vnet *vnet)
+{
+	struct net_device *dev = vnet->dev;
+
+	unregister_netdev(dev);
+	skb_queue_purge(&vnet->backlog);
+	mutex_destroy(&vnet->bind_lock);
+	free_netdev(dev);
 }
 
 static void vnet_rx(struct ikc_device *idev)
@@ -197,65 +315,52 @@ static int vnet_probe(struct ikc_device *idev)
 		.config_len	= sizeof(struct virtio_net_config),
 		.ops		= &vnet_vbe_ops,
 	};
-	char name[IFNAMSIZ];
-	struct net_device *dev;
-	struct vnet *vnet;
+	struct vnet_spec spec = { .mtu = ETH_DATA_LEN };
+	int part = ikc_device_partition(idev);
+	struct vnet *vnet = NULL;
 	int ret;
 
-	vnet_ifname(idev, name);
-	dev = alloc_netdev(sizeof(*vnet), name, NET_NAME_PREDICTABLE,
-			   vnet_setup);
-	if (!dev)
-		return -ENOMEM;
-	SET_NETDEV_DEV(dev, &idev->dev);
-	eth_hw_addr_random(dev);
-	vnet = netdev_priv(dev);
-	vnet->dev = dev;
-	skb_queue_head_init(&vnet->backlog);
-	eth_random_addr(vnet->mac);
-	vnet->mtu = ETH_DATA_LEN;
-	netif_carrier_off(dev);
-
-	ret = ikc_vbe_init(&vnet->vbe, idev, &desc, vnet);
-	if (ret)
-		goto err_free;
-	dev_set_drvdata(&idev->dev, vnet);
-
-	ret = register_netdev(dev);
-	if (ret == -EEXIST) {
-		/* Its name is taken (renamed links): any free one. */
-		strscpy(dev->name, "mkvn%d", IFNAMSIZ);
-		ret = register_netdev(dev);
+	if (part >= 0)
+		vnet = vnet_take_link(part, idev->instance);
+	if (!vnet) {
+		/* Not in a setting: an interface that lives with the channel. */
+		vnet = vnet_create(&spec, part, idev->instance, &idev->dev);
+		if (IS_ERR(vnet))
+			return PTR_ERR(vnet);
 	}
-	if (ret)
-		goto err_stop;
-	dev_info(&idev->dev, "network link %s, partition's MAC %pM\n",
-		 dev->name, vnet->mac);
-	return 0;
 
-err_stop:
-	ikc_vbe_stop(&vnet->vbe);
-	ikc_stop_rx(idev);
-	dev_set_drvdata(&idev->dev, NULL);
-	ikc_vbe_destroy(&vnet->vbe);
-err_free:
-	free_netdev(dev);
-	return ret;
+	mutex_lock(&vnet->bind_lock);
+	memset(&vnet->vbe, 0, sizeof(vnet->vbe));
+	ret = ikc_vbe_init(&vnet->vbe, idev, &desc, vnet);
+	vnet->bound = !ret;
+	mutex_unlock(&vnet->bind_lock);
+	if (ret) {
+		if (vnet_put_link(vnet))
+			vnet_destroy(vnet);
+		return ret;
+	}
+	dev_set_drvdata(&idev->dev, vnet);
+	dev_info(&idev->dev, "serves network link %s\n", netdev_name(vnet->dev));
+	return 0;
 }
 
 static void vnet_remove(struct ikc_device *idev)
 {
 	struct vnet *vnet = dev_get_drvdata(&idev->dev);
-	struct net_device *dev = vnet->dev;
 
-	/* No queue work, no carrier, no backlog after this. */
+	/* No queue work, no carrier, no backlog after this ... */
+	mutex_lock(&vnet->bind_lock);
 	ikc_vbe_stop(&vnet->vbe);
-	unregister_netdev(dev);
+	vnet->bound = false;
+	mutex_unlock(&vnet->bind_lock);
+	/* ... and no transmit still kicking the queues being freed. */
+	synchronize_net();
 	ikc_stop_rx(idev);
 	dev_set_drvdata(&idev->dev, NULL);
 	ikc_vbe_destroy(&vnet->vbe);
-	skb_queue_purge(&vnet->backlog);
-	free_netdev(dev);
+	vnet_drop_backlog(vnet);
+	if (vnet_put_link(vnet))
+		vnet_destroy(vnet);
 }
 
 static const struct ikc_device_id vnet_ids[] = {
@@ -272,7 +377,17 @@ static struct ikc_driver vnet_driver = {
 	.rx		= vnet_rx,
 	.peer_event	= vnet_peer_event,
 };
-module_ikc_driver(vnet_driver);
+
+static int __init vnet_init(void)
+{
+	int ret;
+
+	ret = vnet_links_init();
+	if (ret)
+		return ret;
+	return ikc_register_driver(&vnet_driver);
+}
+module_init(vnet_init);
 
 MODULE_DESCRIPTION("virtio network back end over IKC");
 MODULE_LICENSE("GPL");
