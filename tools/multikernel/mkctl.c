@@ -40,11 +40,11 @@ static const char usage_text[] =
 "\n"
 "Commands:\n"
 "  create --cpus LIST --mem SIZE [--console N|none] [--force]\n"
-"         [--set NAME=VALUE]... [--disk DISK]...\n"
+"         [--set NAME=VALUE]... [--disk DISK]... [--net [LINK]]...\n"
 "        Reserve CPUs and memory for a new partition and print its id.\n"
 "        --force takes the CPUs even if tasks are pinned to them; --set\n"
 "        changes one of its settings (see 'set'); --disk gives it a disk\n"
-"        (see 'disk').\n"
+"        (see 'disk'), --net a network link (see 'net').\n"
 "  load ID --kernel FILE [--initrd FILE] [--cmdline STRING]\n"
 "        Load a kernel (bzImage) and an initramfs into a partition.\n"
 "  start ID [--wait SECONDS]\n"
@@ -56,7 +56,7 @@ static const char usage_text[] =
 "        Give a stopped partition's CPUs and memory back to the host.\n"
 "  boot --cpus LIST --mem SIZE [--console N|none] --kernel FILE\n"
 "       [--initrd FILE] [--cmdline STRING] [--wait SECONDS]\n"
-"       [--set NAME=VALUE]... [--disk DISK]...\n"
+"       [--set NAME=VALUE]... [--disk DISK]... [--net [LINK]]...\n"
 "        Create, load and start a partition and print its id; whatever\n"
 "        was created is destroyed again if a step fails.\n"
 "  set ID NAME=VALUE\n"
@@ -69,6 +69,12 @@ static const char usage_text[] =
 "        sees as /dev/vda, /dev/vdb, ... in the order given.\n"
 "  disk resize ID PATH\n"
 "        Tell a running partition that the disk PATH grew or shrank.\n"
+"  net attach ID [LINK] | net detach ID N|IFNAME | net list ID\n"
+"        Give a partition that is not running an Ethernet link to this\n"
+"        host, take one back, or show its links.  LINK is 'default' or\n"
+"        [name=IFNAME][,mac=MAC][,mtu=N]: the host's interface (default\n"
+"        mkvnet<ID>, then mkvnet<ID>n<N>), which exists from now on, and the\n"
+"        partition's eth0, eth1, ... in the order given.\n"
 "  list\n"
 "        Show the partitions and the free memory of the pool.\n"
 "  status ID\n"
@@ -87,15 +93,23 @@ static const char usage_text[] =
 
 enum opt {
 	OPT_CPUS, OPT_MEM, OPT_CONSOLE, OPT_FORCE, OPT_KERNEL, OPT_INITRD,
-	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, OPT_SET, OPT_DISK, NR_OPTS
+	OPT_CMDLINE, OPT_WAIT, OPT_TIMEOUT, OPT_SET, OPT_DISK, OPT_NET, NR_OPTS
 };
 
-/* --set and --disk may be given this many times. */
+/* --set, --disk and --net may be given this many times. */
 #define MAX_SETS	8
 #define MAX_DISKS	8
+#define MAX_NETS	8
 
-/* The partition's setting that lists its disks (see 'disk'). */
-#define DISKS_SETTING	"disks"
+/* A partition's setting that lists devices it is given, one per word. */
+struct dev_list {
+	const char *setting;
+	const char *what;
+	const char *config;
+};
+
+static const struct dev_list disk_list = { "disks", "disks", "CONFIG_IKC_VIRTIO_BLK" };
+static const struct dev_list net_list = { "net", "network links", "CONFIG_IKC_VIRTIO_NET" };
 
 #define F(opt)		(1U << (opt))
 
@@ -103,7 +117,7 @@ static const char * const opt_names[NR_OPTS] = {
 	[OPT_CPUS] = "cpus", [OPT_MEM] = "mem", [OPT_CONSOLE] = "console",
 	[OPT_FORCE] = "force", [OPT_KERNEL] = "kernel", [OPT_INITRD] = "initrd",
 	[OPT_CMDLINE] = "cmdline", [OPT_WAIT] = "wait", [OPT_TIMEOUT] = "timeout",
-	[OPT_SET] = "set", [OPT_DISK] = "disk",
+	[OPT_SET] = "set", [OPT_DISK] = "disk", [OPT_NET] = "net",
 };
 
 /*
@@ -119,6 +133,8 @@ struct args {
 	unsigned int nr_sets;
 	const char *disks[MAX_DISKS];
 	unsigned int nr_disks;
+	const char *nets[MAX_NETS];
+	unsigned int nr_nets;
 };
 
 static const char * const states[] = {
@@ -445,45 +461,59 @@ static int apply_set(uint32_t id, const char *set)
 	return RET_FAIL;
 }
 
-/* Write a partition's list of disks; RET_OK or RET_FAIL after saying why. */
-static int write_disks(const char *cmd, uint32_t id, const char *list)
+/* Write a partition's list of devices; RET_OK or RET_FAIL after saying why. */
+static int write_list(const char *cmd, uint32_t id, const struct dev_list *l,
+		      const char *list)
 {
 	/* An empty write would not reach the kernel: a newline says "none". */
-	int err = mkl_write_attr(id, DISKS_SETTING, list[0] ? list : "\n");
+	int err = mkl_write_attr(id, l->setting, list[0] ? list : "\n");
 
 	if (!err)
 		return RET_OK;
 	if (err == -ENOENT)
-		fprintf(stderr, "mkctl: %s: this kernel offers no disks (CONFIG_IKC_VIRTIO_BLK)\n",
-			cmd);
+		fprintf(stderr, "mkctl: %s: this kernel offers no %s (%s)\n",
+			cmd, l->what, l->config);
 	else
-		fprintf(stderr, "mkctl: %s: disks of partition %u: %s\n", cmd, id,
+		fprintf(stderr, "mkctl: %s: %s of partition %u: %s\n", cmd, l->what, id,
 			strerror(-err));
-	if (hint("set", -err))
+	if (err == -EEXIST)
+		fprintf(stderr, "mkctl: another interface of this host has that name\n");
+	else if (hint("set", -err))
 		fprintf(stderr, "mkctl: %s\n", hint("set", -err));
 	return RET_FAIL;
 }
 
-static int apply_sets(const struct args *a, uint32_t id)
+/* Words given with --disk or --net as one list, written to the setting. */
+static int write_words(const char *cmd, uint32_t id, const struct dev_list *l,
+		       const char * const *words, unsigned int nr)
 {
 	char list[4096] = "";
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (strlen(list) + strlen(words[i]) + 2 > sizeof(list)) {
+			fprintf(stderr, "mkctl: %s: too long a list of %s\n", cmd, l->what);
+			return RET_FAIL;
+		}
+		if (i)
+			strcat(list, " ");
+		strcat(list, words[i]);
+	}
+	return write_list(cmd, id, l, list);
+}
+
+static int apply_sets(const struct args *a, uint32_t id)
+{
 	unsigned int i;
 
 	for (i = 0; i < a->nr_sets; i++)
 		if (apply_set(id, a->sets[i]))
 			return RET_FAIL;
-	if (!a->nr_disks)
-		return RET_OK;
-	for (i = 0; i < a->nr_disks; i++) {
-		if (strlen(list) + strlen(a->disks[i]) + 2 > sizeof(list)) {
-			fprintf(stderr, "mkctl: %s: too long a list of disks\n", a->cmd);
-			return RET_FAIL;
-		}
-		if (i)
-			strcat(list, " ");
-		strcat(list, a->disks[i]);
-	}
-	return write_disks(a->cmd, id, list);
+	if (a->nr_disks && write_words(a->cmd, id, &disk_list, a->disks, a->nr_disks))
+		return RET_FAIL;
+	if (a->nr_nets && write_words(a->cmd, id, &net_list, a->nets, a->nr_nets))
+		return RET_FAIL;
+	return RET_OK;
 }
 
 /* ---- commands ---- */
@@ -596,39 +626,47 @@ static size_t disk_path_len(const char *disk)
 	return strcspn(disk, ", \t");
 }
 
-static int read_disks(const char *cmd, uint32_t id, char *list, size_t size)
+static int read_list(const char *cmd, uint32_t id, const struct dev_list *l,
+		     char *list, size_t size)
 {
 	int err;
 
 	if (!have_sysfs())
 		return RET_FAIL;
-	err = mkl_read_attr(id, DISKS_SETTING, list, size);
+	err = mkl_read_attr(id, l->setting, list, size);
 	if (err >= 0)
 		return RET_OK;
 	if (err == -ENOENT && mkl_read_attr(id, "state", list, size) >= 0)
-		fprintf(stderr, "mkctl: %s: this kernel offers no disks (CONFIG_IKC_VIRTIO_BLK)\n",
-			cmd);
+		fprintf(stderr, "mkctl: %s: this kernel offers no %s (%s)\n",
+			cmd, l->what, l->config);
 	else
 		report(cmd, id, -err);
 	return RET_FAIL;
 }
 
-static int cmd_disk_attach(struct args *a)
+/* Add @word at the end of a partition's list of devices. */
+static int attach_word(const char *cmd, uint32_t id, const struct dev_list *l,
+		       const char *word)
 {
 	char list[4096];
 	size_t len;
 
-	if (strchr(a->state, ' ') || strchr(a->state, '\t'))
-		return usage_error("%s: a DISK has no spaces", a->cmd);
-	if (read_disks(a->cmd, a->id, list, sizeof(list)))
+	if (strchr(word, ' ') || strchr(word, '\t'))
+		return usage_error("%s: no spaces in what is attached", cmd);
+	if (read_list(cmd, id, l, list, sizeof(list)))
 		return RET_FAIL;
 	len = strlen(list);
-	if (len + strlen(a->state) + 2 > sizeof(list)) {
-		fprintf(stderr, "mkctl: %s: too long a list of disks\n", a->cmd);
+	if (len + strlen(word) + 2 > sizeof(list)) {
+		fprintf(stderr, "mkctl: %s: too long a list of %s\n", cmd, l->what);
 		return RET_FAIL;
 	}
-	snprintf(list + len, sizeof(list) - len, "%s%s", len ? " " : "", a->state);
-	return write_disks(a->cmd, a->id, list);
+	snprintf(list + len, sizeof(list) - len, "%s%s", len ? " " : "", word);
+	return write_list(cmd, id, l, list);
+}
+
+static int cmd_disk_attach(struct args *a)
+{
+	return attach_word(a->cmd, a->id, &disk_list, a->state);
 }
 
 static int cmd_disk_detach(struct args *a)
@@ -636,7 +674,7 @@ static int cmd_disk_detach(struct args *a)
 	char list[4096], out[4096] = "", *tok, *save;
 	bool found = false;
 
-	if (read_disks(a->cmd, a->id, list, sizeof(list)))
+	if (read_list(a->cmd, a->id, &disk_list, list, sizeof(list)))
 		return RET_FAIL;
 	for (tok = strtok_r(list, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		if (!found && disk_path_len(tok) == strlen(a->state) &&
@@ -653,7 +691,7 @@ static int cmd_disk_detach(struct args *a)
 			a->state);
 		return RET_FAIL;
 	}
-	return write_disks(a->cmd, a->id, out);
+	return write_list(a->cmd, a->id, &disk_list, out);
 }
 
 static int cmd_disk_list(struct args *a)
@@ -661,10 +699,66 @@ static int cmd_disk_list(struct args *a)
 	char list[4096], *tok, *save;
 	int n = 0;
 
-	if (read_disks(a->cmd, a->id, list, sizeof(list)))
+	if (read_list(a->cmd, a->id, &disk_list, list, sizeof(list)))
 		return RET_FAIL;
 	for (tok = strtok_r(list, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
 		printf("vd%c %s\n", 'a' + n++, tok);
+	return RET_OK;
+}
+
+static int cmd_net_attach(struct args *a)
+{
+	return attach_word(a->cmd, a->id, &net_list, a->state ? a->state : "default");
+}
+
+static int cmd_net_detach(struct args *a)
+{
+	char list[4096], out[4096] = "", name[64], *tok, *save;
+	uint32_t n = UINT32_MAX, i = 0;
+
+	if (read_list(a->cmd, a->id, &net_list, list, sizeof(list)))
+		return RET_FAIL;
+	/* A number is the link's place; anything else its interface. */
+	if (parse_u32(a->state, &n)) {
+		for (i = 0; i < MAX_NETS && n == UINT32_MAX; i++)
+			if (!mkl_net_ifname(a->id, i, name, sizeof(name)) &&
+			    !strcmp(name, a->state))
+				n = i;
+	}
+	for (i = 0, tok = strtok_r(list, " \t", &save); tok;
+	     i++, tok = strtok_r(NULL, " \t", &save)) {
+		if (i == n)
+			continue;
+		if (out[0])
+			strcat(out, " ");
+		strcat(out, tok);
+	}
+	if (n >= i) {
+		fprintf(stderr, "mkctl: %s: partition %u has no network link %s\n",
+			a->cmd, a->id, a->state);
+		return RET_FAIL;
+	}
+	return write_list(a->cmd, a->id, &net_list, out);
+}
+
+static int cmd_net_list(struct args *a)
+{
+	static const char * const carrier[] = { "down", "no-carrier", "carrier" };
+	char list[4096], name[64], *tok, *save;
+	unsigned int n = 0;
+	int c;
+
+	if (read_list(a->cmd, a->id, &net_list, list, sizeof(list)))
+		return RET_FAIL;
+	for (tok = strtok_r(list, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save), n++) {
+		if (mkl_net_ifname(a->id, n, name, sizeof(name))) {
+			printf("%u - %s (no interface: see the kernel log)\n", n, tok);
+			continue;
+		}
+		c = mkl_net_carrier(name);
+		printf("%u %s %s %s\n", n, name, tok, carrier[c < 0 ? 0 : c + 1]);
+	}
 	return RET_OK;
 }
 
@@ -748,13 +842,13 @@ static const char *attr_or_what(uint32_t id, const char *name, char *buf, size_t
 	return buf;
 }
 
-/* How many disks a partition has; 0 without the setting. */
-static int count_disks(uint32_t id)
+/* How many devices a partition's list has; 0 without the setting. */
+static int count_words(uint32_t id, const struct dev_list *l)
 {
 	char list[4096], *tok, *save;
 	int n = 0;
 
-	if (mkl_read_attr(id, DISKS_SETTING, list, sizeof(list)) < 0)
+	if (mkl_read_attr(id, l->setting, list, sizeof(list)) < 0)
 		return 0;
 	for (tok = strtok_r(list, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
 		n++;
@@ -788,19 +882,19 @@ static int cmd_list(struct args *a)
 	if (nr_ids)
 		qsort(ids, nr_ids, sizeof(*ids), cmp_u32);
 
-	printf("%-4s %-9s %-16s %8s %-8s %-5s %s\n",
-	       "ID", "STATE", "CPUS", "MEM(MiB)", "CONSOLE", "DISKS", "HEARTBEAT");
+	printf("%-4s %-9s %-16s %8s %-8s %-5s %-4s %s\n",
+	       "ID", "STATE", "CPUS", "MEM(MiB)", "CONSOLE", "DISKS", "NETS", "HEARTBEAT");
 	for (i = 0; i < nr_ids; i++) {
 		/* Skip those destroyed since the directory was read. */
 		if (mkl_read_attr(ids[i], "state", state, sizeof(state)) < 0)
 			continue;
 		if (mkl_read_attr(ids[i], "mem_bytes", mem, sizeof(mem)) < 0)
 			snprintf(mem, sizeof(mem), "0");
-		printf("%-4u %-9s %-16s %8llu %-8s %-5d %s\n", ids[i], state,
+		printf("%-4u %-9s %-16s %8llu %-8s %-5d %-4d %s\n", ids[i], state,
 		       attr_or_what(ids[i], "cpus", cpus, sizeof(cpus)),
 		       strtoull(mem, NULL, 10) >> 20,
 		       attr_or_what(ids[i], "console", console, sizeof(console)),
-		       count_disks(ids[i]),
+		       count_words(ids[i], &disk_list), count_words(ids[i], &net_list),
 		       attr_or_what(ids[i], "heartbeat", heartbeat, sizeof(heartbeat)));
 	}
 	free(ids);
@@ -891,14 +985,15 @@ static const struct command_desc {
 } commands[] = {
 	{ "create", cmd_create, 0,
 	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_FORCE) | F(OPT_SET) |
-	  F(OPT_DISK),
+	  F(OPT_DISK) | F(OPT_NET),
 	  F(OPT_CPUS) | F(OPT_MEM) },
 	{ "load", cmd_load, 1, F(OPT_KERNEL) | F(OPT_INITRD) | F(OPT_CMDLINE), F(OPT_KERNEL) },
 	{ "start", cmd_start, 1, F(OPT_WAIT), 0 },
 	{ "stop", cmd_stop, 1, F(OPT_FORCE) | F(OPT_TIMEOUT), 0 },
 	{ "destroy", cmd_destroy, 1, 0, 0 },
 	{ "boot", cmd_boot, 0, F(OPT_CPUS) | F(OPT_MEM) | F(OPT_CONSOLE) | F(OPT_KERNEL) |
-	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT) | F(OPT_SET) | F(OPT_DISK),
+	  F(OPT_INITRD) | F(OPT_CMDLINE) | F(OPT_WAIT) | F(OPT_SET) | F(OPT_DISK) |
+	  F(OPT_NET),
 	  F(OPT_CPUS) | F(OPT_MEM) | F(OPT_KERNEL) },
 	{ "set", cmd_set, 2, 0, 0 },
 	{ "list", cmd_list, 0, 0, 0 },
@@ -908,6 +1003,9 @@ static const struct command_desc {
 	{ "disk detach", cmd_disk_detach, 2, 0, 0 },
 	{ "disk list", cmd_disk_list, 1, 0, 0 },
 	{ "disk resize", cmd_disk_resize, 2, 0, 0 },
+	{ "net attach", cmd_net_attach, 2, 0, 0 },
+	{ "net detach", cmd_net_detach, 2, 0, 0 },
+	{ "net list", cmd_net_list, 1, 0, 0 },
 };
 
 /* Sort argv into positional arguments and "--name VALUE" or "--name=VALUE". */
@@ -948,6 +1046,8 @@ static int parse_args(const struct command_desc *c, int argc, char **argv, struc
 		}
 		if (val)
 			val++;
+		else if (o == OPT_NET && (i + 1 == argc || !strncmp(argv[i + 1], "--", 2)))
+			val = "default";	/* a link with nothing chosen */
 		else if (i + 1 < argc)
 			val = argv[++i];
 		else
@@ -962,14 +1062,21 @@ static int parse_args(const struct command_desc *c, int argc, char **argv, struc
 				return usage_error("%s: at most %d --disk", c->name, MAX_DISKS);
 			a->disks[a->nr_disks++] = val;
 		}
+		if (o == OPT_NET) {
+			if (a->nr_nets == MAX_NETS)
+				return usage_error("%s: at most %d --net", c->name, MAX_NETS);
+			a->nets[a->nr_nets++] = val;
+		}
 		a->opt[o] = val;
 	}
-	if (nr_pos < c->nr_pos)
+	/* Attaching a link with nothing chosen needs no LINK. */
+	if (nr_pos < c->nr_pos && !(c->run == cmd_net_attach && nr_pos == 1))
 		return usage_error("%s: missing %s", c->name,
 				   !nr_pos ? "partition id" : c->run == cmd_set ?
 				   "NAME=VALUE" : c->run == cmd_wait ? "state" :
 				   c->run == cmd_disk_detach ||
-				   c->run == cmd_disk_resize ? "PATH" : "DISK");
+				   c->run == cmd_disk_resize ? "PATH" :
+				   c->run == cmd_net_detach ? "N or IFNAME" : "DISK");
 	for (o = 0; o < NR_OPTS; o++)
 		if ((c->needs & F(o)) && !a->opt[o])
 			return usage_error("%s: --%s is required", c->name, opt_names[o]);
@@ -991,10 +1098,11 @@ int main(int argc, char **argv)
 		return RET_OK;
 	}
 	/* "disk attach" and the like: two words, one command. */
-	if (!strcmp(argv[1], "disk")) {
+	if (!strcmp(argv[1], "disk") || !strcmp(argv[1], "net")) {
 		if (argc < 3)
-			return usage_error("disk: attach, detach, list or resize?");
-		snprintf(name, sizeof(name), "disk %s", argv[2]);
+			return usage_error("%s: attach, detach, list%s?", argv[1],
+					   argv[1][0] == 'd' ? " or resize" : "");
+		snprintf(name, sizeof(name), "%s %s", argv[1], argv[2]);
 		argv++;
 		argc--;
 	} else {

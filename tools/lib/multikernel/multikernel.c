@@ -294,3 +294,47 @@ int mkl_resize_disk(__u32 id, const char *path)
 	closedir(dir);
 	return ret;
 }
+
+/* A number in the link's directory MKL_NET_DIR/@ifname/multikernel/. */
+static long long net_link_attr(const char *ifname, const char *name)
+{
+	char path[320], buf[32];
+
+	snprintf(path, sizeof(path), MKL_NET_DIR "/%s/multikernel/%s", ifname, name);
+	if (read_line(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+int mkl_net_ifname(__u32 id, unsigned int link, char *buf, size_t size)
+{
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *dir;
+
+	dir = opendir(MKL_NET_DIR);
+	if (!dir)
+		return -errno;
+	while (ret && (de = readdir(dir))) {
+		if (de->d_name[0] == '.' ||
+		    net_link_attr(de->d_name, "partition") != id ||
+		    net_link_attr(de->d_name, "link") != link)
+			continue;
+		snprintf(buf, size, "%s", de->d_name);
+		ret = 0;
+	}
+	closedir(dir);
+	return ret;
+}
+
+int mkl_net_carrier(const char *ifname)
+{
+	char path[320], buf[8];
+	int n;
+
+	snprintf(path, sizeof(path), MKL_NET_DIR "/%s/carrier", ifname);
+	n = read_line(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	return buf[0] == '1';
+}

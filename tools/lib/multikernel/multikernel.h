@@ -18,6 +18,7 @@
 #define MKL_DEVICE		"/dev/multikernel"
 #define MKL_PARTITIONS_DIR	"/sys/kernel/multikernel/partitions"
 #define MKL_IKC_DEVICES_DIR	"/sys/bus/ikc/devices"
+#define MKL_NET_DIR		"/sys/class/net"
 
 /* mkl_wait_state(): how often the state is read, and no time limit */
 #define MKL_POLL_MS		100
@@ -230,5 +231,25 @@ int mkl_wait_state(__u32 id, const char *want, long long timeout_ms,
  * without IKC; or the -errno of the write (-EINVAL: less than a sector).
  */
 int mkl_resize_disk(__u32 id, const char *path);
+
+/**
+ * mkl_net_ifname() - the host interface of a partition's network link
+ * @id: the partition
+ * @link: the link's place in its "net" setting, from 0
+ * @buf: out: the interface's name (it may have been renamed)
+ * @size: the size of @buf
+ *
+ * Return: 0; -ENOENT when no interface is that link.
+ */
+int mkl_net_ifname(__u32 id, unsigned int link, char *buf, size_t size);
+
+/**
+ * mkl_net_carrier() - whether a host interface has carrier
+ * @ifname: the interface
+ *
+ * Return: 1 or 0; -EINVAL when it is down (the kernel does not say then),
+ * -ENOENT when there is no such interface.
+ */
+int mkl_net_carrier(const char *ifname);
 
 #endif /* __LIB_MULTIKERNEL_H */
