@@ -1,68 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit: the virtio-blk back end's checks of what a front end hands over.
- * A split ring in this kernel's memory plays the front end; an IOTLB maps
- * the ring and the buffers the "peer" owns, not a further buffer that
- * stands for memory outside the peer; the disk is a 1 MiB shmem file.
+ * A split ring in this kernel's memory plays the front end
+ * (vbe_kunit_ring.h); the disk is a 1 MiB shmem file.
  * Each case queues one chain, lets the back end take it and checks the
  * status byte, the used ring and the counters; one stops the queue while
  * a write is still in flight.
  */
 
-#include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
-#include <linux/virtio_config.h>
-#include <linux/virtio_ring.h>
 
 #include "vblk.h"
+#include "vbe_kunit_ring.h"
 
-#define KV_NUM		16
 #define KV_DISK		SZ_1M
-#define KV_DATA		SZ_8K
 
 /**
  * struct kv - one test's device, ring and buffers
  * @vblk: the disk
  * @backing: its shmem file
- * @ring: desc table, avail ring (at 4 KiB), used ring (at 8 KiB)
- * @buf: the peer's buffers: header, status, data
- * @outside: memory the peer does not own
- * @iotlb: maps @ring and @buf
- * @next_desc: next free descriptor
- * @avail_idx: the avail ring's index
+ * @r: the front end; its buffers: header, status, data
  */
 struct kv {
 	struct vblk vblk;
 	struct vblk_backing backing;
-	u8 *ring;
-	u8 *buf;
-	u8 *outside;
-	struct vhost_iotlb *iotlb;
-	unsigned int next_desc;
-	u16 avail_idx;
+	struct kvr r;
 };
 
-#define KV_HDR(kv)	((struct virtio_blk_outhdr *)(kv)->buf)
-#define KV_STATUS(kv)	((kv)->buf + 64)
-#define KV_DATA_BUF(kv)	((kv)->buf + PAGE_SIZE)
-
-static struct vring_desc *kv_desc(struct kv *kv)
-{
-	return (struct vring_desc *)kv->ring;
-}
-
-static struct vring_avail *kv_avail(struct kv *kv)
-{
-	return (struct vring_avail *)(kv->ring + PAGE_SIZE);
-}
+#define KV_HDR(kv)	((struct virtio_blk_outhdr *)(kv)->r.buf)
+#define KV_STATUS(kv)	((kv)->r.buf + 64)
+#define KV_DATA_BUF(kv)	((kv)->r.buf + PAGE_SIZE)
 
 static struct vring_used *kv_used(struct kv *kv)
 {
-	return (struct vring_used *)(kv->ring + 2 * PAGE_SIZE);
+	return kvr_used(&kv->r);
 }
 
 static void kv_no_config(struct ikc_vbe *vbe, void *buf)
@@ -75,22 +50,12 @@ static const struct ikc_vbe_ops kv_ops = {
 	.quiesce	= vblk_quiesce,
 };
 
-static void kv_map(struct kunit *test, struct kv *kv, void *p, size_t len)
-{
-	u64 pa = virt_to_phys(p);
-
-	KUNIT_ASSERT_EQ(test, 0, vhost_iotlb_add_range(kv->iotlb, pa, pa + len - 1,
-						       pa, VHOST_MAP_RW));
-}
-
 static struct kv *kv_setup(struct kunit *test, bool ro)
 {
 	struct ikc_vbe_desc desc = {
 		.name = "blk", .device_id = VIRTIO_ID_BLOCK, .nr_queues = 1,
-		.queue_size = KV_NUM, .config_len = 0, .ops = &kv_ops,
+		.queue_size = KVR_NUM, .config_len = 0, .ops = &kv_ops,
 	};
-	void *desc_pa, *avail_pa, *used_pa;
-	struct ikc_vbe_queue *q;
 	struct kv *kv;
 	loff_t pos = 0;
 	u8 *pattern;
@@ -98,10 +63,6 @@ static struct kv *kv_setup(struct kunit *test, bool ro)
 
 	kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, kv);
-	kv->ring = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 2);
-	kv->buf = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 2);
-	kv->outside = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
-	KUNIT_ASSERT_TRUE(test, kv->ring && kv->buf && kv->outside);
 
 	kv->backing.file = shmem_file_setup("vblk-kunit", KV_DISK, VM_NORESERVE);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(kv->backing.file));
@@ -123,24 +84,7 @@ static struct kv *kv_setup(struct kunit *test, bool ro)
 	INIT_DELAYED_WORK(&kv->vblk.retry, vblk_retry_work);
 	init_llist_head(&kv->vblk.q[0].done);
 	KUNIT_ASSERT_EQ(test, 0, ikc_vbe_init(&kv->vblk.vbe, NULL, &desc, &kv->vblk));
-
-	kv->iotlb = vhost_iotlb_alloc(8, 0);
-	KUNIT_ASSERT_NOT_NULL(test, kv->iotlb);
-	kv_map(test, kv, kv->ring, 4 * PAGE_SIZE);
-	kv_map(test, kv, kv->buf, 4 * PAGE_SIZE);
-	kv->vblk.vbe.iotlb = kv->iotlb;
-
-	/* vringh takes the peer's physical addresses, as a pointer. */
-	desc_pa = (void *)(uintptr_t)virt_to_phys(kv_desc(kv));
-	avail_pa = (void *)(uintptr_t)virt_to_phys(kv_avail(kv));
-	used_pa = (void *)(uintptr_t)virt_to_phys(kv_used(kv));
-	q = &kv->vblk.vbe.vq[0];
-	KUNIT_ASSERT_EQ(test, 0, vringh_init_iotlb(&q->vrh, BIT_ULL(VIRTIO_F_VERSION_1),
-						   KV_NUM, true, desc_pa, avail_pa,
-						   used_pa));
-	vringh_set_iotlb(&q->vrh, kv->iotlb, &kv->vblk.vbe.iotlb_lock);
-	q->ready = true;
-	q->running = true;
+	kvr_setup(test, &kv->r, &kv->vblk.vbe, 0);
 	return kv;
 }
 
@@ -163,45 +107,29 @@ static void kv_teardown(struct kv *kv)
 
 	kv_stop_queue(kv);
 	cancel_delayed_work_sync(&kv->vblk.retry);
-	vbe->iotlb = NULL;
+	kvr_teardown(&kv->r, vbe);
 	ikc_vbe_destroy(vbe);
-	vhost_iotlb_free(kv->iotlb);
 	fput(kv->backing.file);
-	free_pages((unsigned long)kv->ring, 2);
-	free_pages((unsigned long)kv->buf, 2);
-	free_pages((unsigned long)kv->outside, 1);
 }
 
-/* Add one descriptor of the chain being built; the first is its head. */
 static void kv_add(struct kv *kv, void *p, u32 len, bool write, bool last)
 {
-	struct vring_desc *d = &kv_desc(kv)[kv->next_desc];
-	u16 flags = (write ? VRING_DESC_F_WRITE : 0) | (last ? 0 : VRING_DESC_F_NEXT);
-
-	d->addr = cpu_to_le64(virt_to_phys(p));
-	d->len = cpu_to_le32(len);
-	d->flags = cpu_to_le16(flags);
-	d->next = cpu_to_le16(kv->next_desc + 1);
-	kv->next_desc++;
+	kvr_add(&kv->r, p, len, write, last);
 }
 
 /* Offer the chain that starts at @head; let the back end take it. */
 static u8 kv_run(struct kunit *test, struct kv *kv, u16 head)
 {
 	struct ikc_vbe_queue *q = &kv->vblk.vbe.vq[0];
-	struct vring_avail *avail = kv_avail(kv);
 
 	*KV_STATUS(kv) = 0xee;
-	avail->ring[kv->avail_idx % KV_NUM] = cpu_to_le16(head);
-	kv->avail_idx++;
-	smp_wmb();	/* the ring entry before the index, as a driver does */
-	avail->idx = cpu_to_le16(kv->avail_idx);
+	kvr_offer(&kv->r, head);
 
 	mutex_lock(&q->lock);
 	vblk_process(q, IKC_VBE_BUDGET);
 	mutex_unlock(&q->lock);
 	/* Buffered I/O runs on the device's workqueue, then returns. */
-	drain_workqueue(kv->vblk.vbe.wq);
+	drain_workqueue(rcu_dereference_protected(kv->vblk.vbe.wq, true));
 	mutex_lock(&q->lock);
 	if (q->running)
 		vblk_process(q, IKC_VBE_BUDGET);
@@ -221,7 +149,7 @@ static void kv_hdr(struct kv *kv, u32 type, u64 sector)
 static void vblk_read_ok(struct kunit *test)
 {
 	struct kv *kv = kv_setup(test, false);
-	u16 head = kv->next_desc;
+	u16 head = kv->r.next_desc;
 	int i;
 
 	kv_hdr(kv, VIRTIO_BLK_T_IN, 3);
@@ -267,12 +195,12 @@ static void vblk_refused(struct kunit *test)
 	u16 head;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		head = kv->next_desc;
+		head = kv->r.next_desc;
 		kv_hdr(kv, cases[i].type, cases[i].sector);
 		kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
 		data = KV_DATA_BUF(kv);
 		if (cases[i].outside)
-			data = kv->outside;
+			data = kv->r.outside;
 		if (cases[i].len)
 			kv_add(kv, data, cases[i].len, cases[i].data_write, false);
 		kv_add(kv, KV_STATUS(kv), 1, true, true);
@@ -280,14 +208,12 @@ static void vblk_refused(struct kunit *test)
 				    "%s", cases[i].what);
 		KUNIT_EXPECT_EQ_MSG(test, i + 1, le16_to_cpu(kv_used(kv)->idx),
 				    "%s", cases[i].what);
-		if (kv->next_desc > KV_NUM - 4)
-			kv->next_desc = 0;
 	}
 	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(cases),
 			atomic64_read(&kv->vblk.stats[VBLK_ST_BAD]));
 	KUNIT_EXPECT_FALSE(test, atomic_read(&kv->vblk.vbe.needs_reset));
 	/* Nothing was read into memory the peer does not own. */
-	KUNIT_EXPECT_EQ(test, 0, kv->outside[0]);
+	KUNIT_EXPECT_EQ(test, 0, kv->r.outside[0]);
 	kv_teardown(kv);
 }
 
@@ -297,13 +223,13 @@ static void vblk_header_and_types(struct kunit *test)
 	struct kv *kv = kv_setup(test, true);
 	u16 head;
 
-	head = kv->next_desc;
+	head = kv->r.next_desc;
 	kv_hdr(kv, VIRTIO_BLK_T_IN, 0);
 	kv_add(kv, KV_HDR(kv), 8, false, false);
 	kv_add(kv, KV_STATUS(kv), 1, true, true);
 	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_IOERR, kv_run(test, kv, head));
 
-	head = kv->next_desc;
+	head = kv->r.next_desc;
 	kv_hdr(kv, VIRTIO_BLK_T_OUT, 0);
 	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
 	kv_add(kv, KV_DATA_BUF(kv), 512, false, false);
@@ -311,7 +237,7 @@ static void vblk_header_and_types(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VIRTIO_BLK_S_IOERR, kv_run(test, kv, head));
 	KUNIT_EXPECT_EQ(test, 0, atomic64_read(&kv->vblk.stats[VBLK_ST_WRITES]));
 
-	head = kv->next_desc;
+	head = kv->r.next_desc;
 	kv_hdr(kv, 0x7777, 0);
 	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
 	kv_add(kv, KV_STATUS(kv), 1, true, true);
@@ -319,7 +245,7 @@ static void vblk_header_and_types(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&kv->vblk.stats[VBLK_ST_UNSUPP]));
 
 	/* GET_ID: the serial, and the status after it. */
-	head = kv->next_desc;
+	head = kv->r.next_desc;
 	kv_hdr(kv, VIRTIO_BLK_T_GET_ID, 0);
 	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
 	kv_add(kv, KV_DATA_BUF(kv), VIRTIO_BLK_ID_BYTES, true, false);
@@ -334,7 +260,7 @@ static void vblk_header_and_types(struct kunit *test)
 static void vblk_no_status(struct kunit *test)
 {
 	struct kv *kv = kv_setup(test, false);
-	u16 head = kv->next_desc;
+	u16 head = kv->r.next_desc;
 
 	kv_hdr(kv, VIRTIO_BLK_T_IN, 0);
 	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, true);
@@ -345,12 +271,12 @@ static void vblk_no_status(struct kunit *test)
 
 	/* A status byte outside the peer's memory: the same. */
 	atomic_set(&kv->vblk.vbe.needs_reset, 0);
-	head = kv->next_desc;
+	head = kv->r.next_desc;
 	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
-	kv_add(kv, kv->outside, 1, true, true);
+	kv_add(kv, kv->r.outside, 1, true, true);
 	kv_run(test, kv, head);
 	KUNIT_EXPECT_TRUE(test, atomic_read(&kv->vblk.vbe.needs_reset));
-	KUNIT_EXPECT_EQ(test, 0, kv->outside[0]);
+	KUNIT_EXPECT_EQ(test, 0, kv->r.outside[0]);
 	kv_teardown(kv);
 }
 
@@ -379,10 +305,9 @@ static void vblk_quiesce_waits_for_io(struct kunit *test)
 	struct kv *kv = kv_setup(test, false);
 	struct inode *inode = file_inode(kv->backing.file);
 	struct ikc_vbe_queue *q = &kv->vblk.vbe.vq[0];
-	struct vring_avail *avail = kv_avail(kv);
 	struct kv_stopper st = { .kv = kv };
 	struct task_struct *t;
-	u16 head = kv->next_desc;
+	u16 head = kv->r.next_desc;
 	loff_t pos = 0;
 	u8 back[512];
 
@@ -392,9 +317,7 @@ static void vblk_quiesce_waits_for_io(struct kunit *test)
 	kv_add(kv, KV_HDR(kv), sizeof(struct virtio_blk_outhdr), false, false);
 	kv_add(kv, KV_DATA_BUF(kv), 512, false, false);
 	kv_add(kv, KV_STATUS(kv), 1, true, true);
-	avail->ring[0] = cpu_to_le16(head);
-	smp_wmb();	/* the ring entry before the index */
-	avail->idx = cpu_to_le16(1);
+	kvr_offer(&kv->r, head);
 
 	inode_lock(inode);
 	mutex_lock(&q->lock);
