@@ -18,14 +18,16 @@ for pair in MK_PART_CPUS:TEST_PART_CPUS MK_PART_MEM:TEST_PART_MEM \
 		die "$hdr: ${pair#*:} is not \"$want\" (${pair%%:*} in harness.conf)"
 done
 
-# Debian's e2fsprogs, the judge of the virtual disks: the programs, the
-# shared libraries ldd names, and mke2fs's configuration, under ROOT.
-add_e2fsprogs() {
+# Debian's programs that judge the virtual devices, e2fsprogs for the
+# disks and iperf3 for the network links: each with the shared libraries
+# ldd names (iperf3's source tarball is not on the archive's mirror, so it
+# cannot be built static as fio is), and mke2fs's configuration, under ROOT.
+add_debian_tools() {
 	local root=$1 bin lib
 	mkdir -p "$root/usr/bin" "$root/etc"
-	for bin in mke2fs e2fsck; do
-		cp /usr/sbin/$bin "$root/usr/bin/$bin"
-		for lib in $(ldd /usr/sbin/$bin | grep -o '/[^ ]*'); do
+	for bin in /usr/sbin/mke2fs /usr/sbin/e2fsck /usr/bin/iperf3; do
+		cp "$bin" "$root/usr/bin/"
+		for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
 			mkdir -p "$root$(dirname "$lib")"
 			cp -L "$lib" "$root$lib"
 		done
@@ -54,7 +56,7 @@ mkdir -p "$proot/bin" "$proot/etc"
 cp "$conf" "$proot/etc/harness.conf"
 cp /bin/busybox "$proot/bin/busybox"
 ln -s busybox "$proot/bin/sh"
-add_e2fsprogs "$proot"
+add_debian_tools "$proot"
 cp "$BUILD/fio/fio" "$proot/usr/bin/fio"
 cp "$REPO/harness/guest/partition-init" "$proot/init"
 cp "$REPO/harness/guest/partition-bench.sh" "$proot/partition-bench.sh"
@@ -75,7 +77,7 @@ cp "$BUILD/partition-initramfs.cpio.gz" "$root/boot/partition-initramfs.cpio.gz"
 cp "$BUILD/mkctl/mkctl" "$root/usr/bin/mkctl"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
-add_e2fsprogs "$root"
+add_debian_tools "$root"
 cp "$BUILD/fio/fio" "$root/usr/bin/fio"
 cp "$ksft/multikernel/vnet_stream" "$root/usr/bin/vnet_stream"
 cp "$REPO/harness/guest/init" "$root/init"
@@ -84,7 +86,9 @@ cp "$REPO/harness/guest/motd" "$root/etc/motd"
 cp "$conf" "$root/etc/harness.conf"
 cp "$REPO/harness/guest/bench.sh" "$root/bench.sh"
 cp "$REPO/harness/guest/disk-bench.sh" "$root/disk-bench.sh"
-chmod +x "$root/init" "$root/usr/bin/timeout" "$root/bench.sh" "$root/disk-bench.sh"
+cp "$REPO/harness/guest/net-bench.sh" "$root/net-bench.sh"
+chmod +x "$root/init" "$root/usr/bin/timeout" "$root/bench.sh" "$root/disk-bench.sh" \
+	"$root/net-bench.sh"
 cp -a "$ksft" "$root/kselftest"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$BUILD/initramfs.cpio.gz"
 say "initramfs: $BUILD/initramfs.cpio.gz ($(du -k "$BUILD/initramfs.cpio.gz" | cut -f1) KiB)"

@@ -17,6 +17,7 @@ needs=(
 	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 	/usr/lib/python3/dist-packages/docutils/__init__.py:python3-docutils
 	/usr/sbin/mke2fs:e2fsprogs /usr/sbin/e2fsck:e2fsprogs
+	/usr/bin/iperf3:iperf3
 	# fio, built from Debian's source package (build-fio.sh)
 	dpkg-source:dpkg-dev /usr/lib/x86_64-linux-gnu/libaio.a:libaio-dev
 )

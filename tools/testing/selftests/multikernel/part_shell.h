@@ -18,43 +18,33 @@
 /* Kernel messages on ttyS1 too, where the harness looks for splats. */
 #define PART_SHELL_CMDLINE \
 	"console=hvc0 console=ttyS1,115200 kunit.enable=0 mkpart.action=idle"
+/* A second partition at once: ttyS1 is the first one's. */
+#define PART_SHELL_CMDLINE_2	"console=hvc0 kunit.enable=0 mkpart.action=idle"
 /* The console with the default ikc_services: after echo@part*4 echo. */
 #define PART_CONSOLE_SLOT	5
 /* What a command run in the shell prints before its status. */
 #define PART_RC_MARK		"PART-42-RC-"
 
-/* A booted partition and its shell over the IKC console. */
+/*
+ * A booted partition and its shell over the IKC console.  Two at once:
+ * @first_of_two on the first CPU of TEST_PART_CPUS, @second on the last
+ * one, without a serial console.
+ */
 struct part {
 	int id;
 	int fd;
 	char peer[32];
+	bool second;
+	bool first_of_two;
 };
 
-/*
- * Boot the test partition with @args added to mkctl's (its disks, its
- * settings) and open its shell; 0 or -errno.
- */
-static inline int part_boot(struct part *p, const char *args)
+/* Open the shell of partition @p, started; 0 or -errno. */
+static inline int part_open_shell(struct part *p)
 {
-	char line[64], cmd[1024], chan[48], tty[32], path[64], buf[8192];
+	char chan[48], tty[32], path[64], buf[8192];
 	struct termios t;
 	size_t len = 0;
-	FILE *f;
 
-	p->id = -1;
-	p->fd = -1;
-	snprintf(cmd, sizeof(cmd),
-		 "mkctl boot --cpus " TEST_PART_CPUS " --mem " TEST_PART_MEM
-		 " --console 1 --wait 300 --kernel " TEST_PART_KERNEL
-		 " --initrd " TEST_PART_INITRD " %s --cmdline '%s'",
-		 args, PART_SHELL_CMDLINE);
-	f = popen(cmd, "r");
-	if (!f)
-		return -errno;
-	if (fgets(line, sizeof(line), f))
-		p->id = atoi(line);
-	if (pclose(f) || p->id < 0)
-		return -EIO;
 	if (ikc_find_peer("partition", p->id, p->peer, sizeof(p->peer)) ||
 	    !ikc_wait_attr(p->peer, "state", "up", 60000))
 		return -ETIMEDOUT;
@@ -73,6 +63,59 @@ static inline int part_boot(struct part *p, const char *args)
 			    TEST_PART_MARK " shell on hvc0", 60000))
 		return -ETIMEDOUT;
 	return 0;
+}
+
+static inline const char *part_cmdline(const struct part *p)
+{
+	return p->second ? PART_SHELL_CMDLINE_2 : PART_SHELL_CMDLINE;
+}
+
+/*
+ * Boot the test partition with @args added to mkctl's (its disks, its
+ * settings) and open its shell; 0 or -errno.
+ */
+static inline int part_boot(struct part *p, const char *args)
+{
+	const char *cpus = TEST_PART_CPUS, *last = strpbrk(cpus, "-,");
+	char line[64], cmd[1024], first[8];
+	FILE *f;
+
+	p->id = -1;
+	p->fd = -1;
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(cpus, "-,"), cpus);
+	if (p->first_of_two)
+		cpus = first;
+	else if (p->second && last)
+		cpus = last + 1;
+	snprintf(cmd, sizeof(cmd),
+		 "mkctl boot --cpus %s --mem " TEST_PART_MEM
+		 " --console %s --wait 300 --kernel " TEST_PART_KERNEL
+		 " --initrd " TEST_PART_INITRD " %s --cmdline '%s'",
+		 cpus, p->second ? "none" : "1", args, part_cmdline(p));
+	f = popen(cmd, "r");
+	if (!f)
+		return -errno;
+	if (fgets(line, sizeof(line), f))
+		p->id = atoi(line);
+	if (pclose(f) || p->id < 0)
+		return -EIO;
+	return part_open_shell(p);
+}
+
+/*
+ * Start partition @p again after it stopped (its settings, such as its
+ * network links, stay) and open its new shell; 0 or -errno.
+ */
+static inline int part_restart(struct part *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	if (mk_run("mkctl load %d --kernel " TEST_PART_KERNEL " --initrd "
+		   TEST_PART_INITRD " --cmdline '%s' && mkctl start %d --wait 300",
+		   p->id, part_cmdline(p), p->id))
+		return -EIO;
+	return part_open_shell(p);
 }
 
 static inline int part_type_line(struct part *p, const char *cmd)

@@ -12,7 +12,7 @@
 #define TEST_PART_CPU0		2
 #define TEST_PART_CPU1		3
 #define TEST_PART_CPUS		"2-3"
-#define TEST_PART_MEM		"128M"
+#define TEST_PART_MEM		"160M"
 #define TEST_PART_KERNEL	"/boot/partition-bzImage"
 #define TEST_PART_INITRD	"/boot/partition-initramfs.cpio.gz"
 #define TEST_PART_MARK		"MKPART:"
