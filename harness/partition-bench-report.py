@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Put the partition benchmarks' host and partition figures side by side.
 
-tests.log has the host's partition_bench and disk-bench lines and the
-partitions' boot times; partition.log has the partition's.
+tests.log has the host's partition_bench, disk-bench and net-bench lines
+and the partitions' boot times; partition.log has the partition's.
 """
 
 import re
@@ -66,6 +66,50 @@ def disk_report(tests, part):
     return 1 if missing else 0
 
 
+NET_PING = re.compile(r"net-bench: (\S+) ping p50_us=(\d+) p99_us=(\d+) lost=(\d+)")
+NET_TCP = re.compile(r"net-bench: (\S+) tcp (to|from) streams=(\d+) mbps=([\d.]+) "
+                     r"cpu_s_per_gb=([\d.]+)")
+NET_TARGETS = ("loopback", "veth", "partition", "partition-poll")
+
+
+def net_report(tests):
+    """ping and iperf3 to a loopback, a veth namespace and a partition."""
+    ping, tcp = {}, {}
+    with open(tests, errors="replace") as f:
+        for line in f:
+            m = NET_PING.search(line)
+            if m:
+                ping[m.group(1)] = [int(x) for x in m.group(2, 3, 4)]
+            m = NET_TCP.search(line)
+            if m:
+                tcp[(m.group(1), m.group(2), int(m.group(3)))] = \
+                    (float(m.group(4)), float(m.group(5)))
+    print("== network benchmark (ping: 1000 at 10 ms; iperf3 TCP 3 s; Mbit/s, "
+          "and host client-CPU s per GB)")
+    if "partition" not in ping:
+        print("no figures from the partition")
+        return 1
+    print("| target | ping p50/p99 us | lost | to 1 | from 1 | to 4 | from 4 | CPU s/GB to 1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in NET_TARGETS:
+        if t not in ping:
+            continue
+        p = ping[t]
+        row = ["%.1f" % tcp[(t, d, n)][0] if (t, d, n) in tcp else "-"
+               for n in (1, 4) for d in ("to", "from")]
+        cpu = "%.2f" % tcp[(t, "to", 1)][1] if (t, "to", 1) in tcp else "-"
+        print("| %s | %d/%d | %d | %s | %s |" % (t, p[0], p[1], p[2], " | ".join(row), cpu))
+    for t in ("partition", "partition-poll"):
+        if t in ping and "loopback" in ping and ping["loopback"][0]:
+            print("%s RTT / loopback RTT (median): %.1f" % (t, ping[t][0] / ping["loopback"][0]))
+    for n in (1, 4):
+        for d in ("to", "from"):
+            g, v = tcp.get(("partition", d, n)), tcp.get(("veth", d, n))
+            if g and v and v[0]:
+                print("partition / veth throughput, %s, %d stream(s): %.2f" % (d, n, g[0] / v[0]))
+    return 0
+
+
 def partition_report(tests, part):
     """partition_bench's figures on the host's CPUs and in a partition."""
     host, guest = runs(tests, "host"), runs(part, "partition")
@@ -100,6 +144,8 @@ def main():
         ret |= partition_report(tests, part)
     if "== disk_bench: host" in ran:
         ret |= disk_report(tests, part)
+    if "== net_bench:" in ran:
+        ret |= net_report(tests)
     return ret
 
 

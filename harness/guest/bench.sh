@@ -8,7 +8,7 @@ echo "$MK_MARK_BENCH begin"
 echo "cpus: $(nproc), kernel: $(uname -r)"
 
 # While working on one: MK_APPEND="mk.bench=disk" make bench runs only
-# that one (xsc, overshadow, partition, ikc, disk; comma-separated).
+# that one (xsc, overshadow, partition, ikc, disk, net; comma-separated).
 only=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -107,6 +107,59 @@ if want disk; then
 	else
 		echo "disk-bench: no null_blk device from configfs"
 	fi
+fi
+
+# Network links: ping and iperf3 from the host's other CPUs to a server on
+# the partition's CPUs: on the host's loopback (the seeds' "native"), in a
+# namespace behind a veth pair, and in a partition over its IKC link, the
+# last with the IKC channels sleeping between messages, then busy-polling
+# 200 us on both sides (ping only).
+if want net; then
+	client=0-$((${MK_PART_CPUS%%[-,]*} - 1))
+	server=$MK_PART_CPUS
+	ip link set dev lo up
+	echo "== net_bench: client on CPUs $client, servers on CPUs $server"
+	taskset -c "$server" iperf3 -s -D
+	/net-bench.sh loopback 127.0.0.1 "$client"
+	killall iperf3
+
+	unshare -n sleep 100000 &
+	ns=$!
+	sleep 1
+	ip link add mkvb0 type veth
+	peer=$(grep -lx "$(cat /sys/class/net/mkvb0/iflink)" /sys/class/net/*/ifindex | cut -d/ -f5)
+	ip link set dev "$peer" netns $ns
+	nsenter -t $ns -n sh -c "ip addr add 10.99.1.2/24 dev $peer && ip link set dev $peer up &&
+		ip link set dev lo up && taskset -c $server iperf3 -s -D"
+	ip addr add 10.99.1.1/24 dev mkvb0 && ip link set dev mkvb0 up
+	/net-bench.sh veth 10.99.1.2 "$client"
+	killall iperf3		# the namespace's: it holds the partition's CPUs
+	kill $ns
+	ip link del mkvb0
+
+	for poll in 0 200; do
+		id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
+			--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
+			--initrd "$MK_PART_INITRD" --net \
+			--cmdline "console=ttyS$MK_PART_CONSOLE,115200 mkpart.action=netserve mkpart.ip=10.99.2.2/24 mkpart.poll_us=$poll" \
+			--wait 300) || continue
+		ip addr add 10.99.2.1/24 dev mkvnet"$id" && ip link set dev mkvnet"$id" up
+		for c in /sys/bus/ikc/devices/ikc*.*; do
+			[ "$(basename "$(readlink "$c/driver")")" = virtio_ikc_net ] &&
+				echo $poll > "$c/poll_us"
+		done
+		i=0
+		until ping -c 1 -W 1 10.99.2.2 >/dev/null 2>&1 || [ $i -ge 60 ]; do
+			i=$((i + 1))
+		done
+		if [ $poll = 0 ]; then
+			/net-bench.sh partition 10.99.2.2 "$client"
+		else
+			/net-bench.sh partition-poll 10.99.2.2 "$client" ping
+		fi
+		mkctl stop "$id"
+		mkctl destroy "$id"
+	done
 fi
 
 echo "$MK_MARK_BENCH end"
