@@ -28,6 +28,60 @@
 
 #include "vnet.h"
 
+/* Links of settings, of every partition; under vnet_links_lock. */
+static LIST_HEAD(vnet_links);
+static DEFINE_MUTEX(vnet_links_lock);
+
+static struct vnet *vnet_find_link(int part, unsigned int index)
+{
+	struct vnet *vnet;
+
+	lockdep_assert_held(&vnet_links_lock);
+	list_for_each_entry(vnet, &vnet_links, node)
+		if (vnet->part == part && vnet->index == index)
+			return vnet;
+	return NULL;
+}
+
+/**
+ * vnet_take_link() - the link a channel of a partition serves
+ * @part: the partition
+ * @index: the channel's instance: the N-th virtio-net channel serves the
+ *	setting's N-th link
+ *
+ * Return: the link, now the channel's until vnet_put_link(); NULL when
+ * the setting has no such link (or another channel has it).
+ */
+struct vnet *vnet_take_link(int part, unsigned int index)
+{
+	struct vnet *vnet;
+
+	guard(mutex)(&vnet_links_lock);
+	vnet = vnet_find_link(part, index);
+	if (!vnet || vnet->claimed)
+		return NULL;
+	vnet->claimed = true;
+	return vnet;
+}
+
+/**
+ * vnet_put_link() - a channel is done with its link
+ * @vnet: the link, unbound
+ *
+ * Return: true when the link is the caller's to destroy: it came with
+ * the channel, or the setting dropped it meanwhile.
+ */
+bool vnet_put_link(struct vnet *vnet)
+{
+	if (!vnet->of_setting)
+		return true;
+	guard(mutex)(&vnet_links_lock);
+	vnet->claimed = false;
+	return vnet->detached;
+}
+
+#ifdef CONFIG_IKC_PARTITION
+
 /* One option of a link, name=, mac= or mtu=, into @spec. */
 static int vnet_parse_option(char *opt, struct vnet_spec *spec)
 {
@@ -94,58 +148,6 @@ static int vnet_parse_specs(const char *text, struct vnet_spec *specs)
 				  &nr) ?: nr;
 }
 
-/* Links of settings, of every partition; under vnet_links_lock. */
-static LIST_HEAD(vnet_links);
-static DEFINE_MUTEX(vnet_links_lock);
-
-static struct vnet *vnet_find_link(int part, unsigned int index)
-{
-	struct vnet *vnet;
-
-	lockdep_assert_held(&vnet_links_lock);
-	list_for_each_entry(vnet, &vnet_links, node)
-		if (vnet->part == part && vnet->index == index)
-			return vnet;
-	return NULL;
-}
-
-/**
- * vnet_take_link() - the link a channel of a partition serves
- * @part: the partition
- * @index: the channel's instance: the N-th virtio-net channel serves the
- *	setting's N-th link
- *
- * Return: the link, now the channel's until vnet_put_link(); NULL when
- * the setting has no such link (or another channel has it).
- */
-struct vnet *vnet_take_link(int part, unsigned int index)
-{
-	struct vnet *vnet;
-
-	guard(mutex)(&vnet_links_lock);
-	vnet = vnet_find_link(part, index);
-	if (!vnet || vnet->claimed)
-		return NULL;
-	vnet->claimed = true;
-	return vnet;
-}
-
-/**
- * vnet_put_link() - a channel is done with its link
- * @vnet: the link, unbound
- *
- * Return: true when the link is the caller's to destroy: it came with
- * the channel, or the setting dropped it meanwhile.
- */
-bool vnet_put_link(struct vnet *vnet)
-{
-	if (!vnet->of_setting)
-		return true;
-	guard(mutex)(&vnet_links_lock);
-	vnet->claimed = false;
-	return vnet->detached;
-}
-
 /* Forget a link of a setting; destroyed now unless a channel has it. */
 static void vnet_drop_link(struct vnet *vnet)
 {
@@ -157,8 +159,6 @@ static void vnet_drop_link(struct vnet *vnet)
 	}
 	vnet_destroy(vnet);
 }
-
-#ifdef CONFIG_IKC_PARTITION
 
 static int vnet_net_check(u32 id, const char *value);
 static void vnet_net_apply(u32 id, const char *value);
