@@ -194,10 +194,13 @@ enum xsc_io {
  * struct xsc_call_def - what the syscall page does with a system call
  * @allowed: it may run from the page
  * @iopoll: enum xsc_io
+ * @clock_arg: its first argument is a clock id; the calling thread's own
+ *	CPU clock is refused (it would be the syscall thread's)
  */
 struct xsc_call_def {
 	bool allowed;
 	u8 iopoll;
+	bool clock_arg;
 };
 
 /* xsc_call.c */

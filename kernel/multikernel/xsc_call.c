@@ -8,6 +8,7 @@
 #include <linux/cred.h>
 #include <linux/init.h>
 #include <linux/nospec.h>
+#include <linux/posix-timers_types.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
 #include <asm/syscall.h>
@@ -21,7 +22,8 @@
  * on another thread of the process.  Calls that act on the calling thread
  * itself (gettid, signals, credentials, clone, exec, exit, ...) would act
  * on the syscall thread, so from the page they are not system calls at
- * all: they fail as an unknown number does.  A call with .iopoll may also
+ * all: they fail as an unknown number does, and so do clock calls on the
+ * calling thread's CPU clock (.clock_arg).  A call with .iopoll may also
  * be issued as polled block I/O (xsc_iopoll.c) when the context asked for
  * it; it must then take (fd, buf, count, pos).
  */
@@ -76,9 +78,9 @@ static const struct xsc_call_def xsc_calls[NR_syscalls] = {
 	[__NR_geteuid] = { .allowed = true },
 	[__NR_getgid] = { .allowed = true },
 	[__NR_getegid] = { .allowed = true },
-	[__NR_clock_gettime] = { .allowed = true },
+	[__NR_clock_gettime] = { .allowed = true, .clock_arg = true },
 	[__NR_nanosleep] = { .allowed = true },
-	[__NR_clock_nanosleep] = { .allowed = true },
+	[__NR_clock_nanosleep] = { .allowed = true, .clock_arg = true },
 	[__NR_getrandom] = { .allowed = true },
 };
 
@@ -185,6 +187,19 @@ static long xsc_unknown_call(void)
 	return x64_sys_call(&regs, NR_syscalls);
 }
 
+/*
+ * The calling thread's CPU clock: CLOCK_THREAD_CPUTIME_ID, or a CPU clock
+ * id of thread 0.  Read by a syscall thread, it would be that thread's.
+ * Clocks of the process and of threads named by their id mean the same.
+ */
+static bool xsc_clock_is_own_thread(clockid_t id)
+{
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return true;
+	return id < 0 && (id & CLOCKFD_MASK) != CLOCKFD &&
+	       CPUCLOCK_PERTHREAD(id) && !CPUCLOCK_PID(id);
+}
+
 /**
  * xsc_call_check - decide whether an entry's call may run
  * @w: the syscall thread
@@ -199,7 +214,11 @@ static long xsc_unknown_call(void)
 bool xsc_call_check(struct xsc_worker *w, unsigned int idx,
 		    const struct xsc_call *c, long *ret)
 {
-	if (!xsc_call_def(c->nr)) {
+	const struct xsc_call_def *def = xsc_call_def(c->nr);
+
+	/* Not a call of the page: what a trap to an unknown number gives. */
+	if (!def || (def->clock_arg &&
+		     xsc_clock_is_own_thread((clockid_t)c->args[0]))) {
 		w->stats.nosys++;
 		*ret = xsc_unknown_call();
 		return false;

@@ -418,6 +418,40 @@ TEST(calls_outside_the_set_get_enosys)
 	pool_close(&pl);
 }
 
+/* The calling thread's CPU clock of thread "0", as glibc would make it. */
+#define OWN_THREAD_SCHED_CLOCK	((clockid_t)((~0U << 3) | 4 | 2))
+
+/*
+ * A clock call on the calling thread's own CPU clock would read the
+ * syscall thread's: it fails as an unknown call.  The process's clock and
+ * a thread's clock named by its id mean the same and run.
+ */
+TEST(own_thread_clocks_get_enosys)
+{
+	struct timespec ts = { 0, 1000 }, before, page;
+	clockid_t mine;
+	struct pool pl;
+
+	ASSERT_EQ(0, pool_open(&pl, NULL));
+	EXPECT_EQ(unknown_call(), pool_call(&pl, SYS_clock_gettime,
+					    CLOCK_THREAD_CPUTIME_ID, &page));
+	EXPECT_EQ(unknown_call(), pool_call(&pl, SYS_clock_gettime,
+					    OWN_THREAD_SCHED_CLOCK, &page));
+	EXPECT_EQ(unknown_call(), pool_call(&pl, SYS_clock_nanosleep,
+					    CLOCK_THREAD_CPUTIME_ID, 0, &ts, NULL));
+	EXPECT_EQ(0, pool_call(&pl, SYS_clock_gettime, CLOCK_PROCESS_CPUTIME_ID, &page));
+	EXPECT_EQ(0, pool_call(&pl, SYS_clock_gettime, CLOCK_MONOTONIC, &page));
+
+	/* Our thread's clock by its id: ours, not the syscall thread's. */
+	ASSERT_EQ(0, pthread_getcpuclockid(pthread_self(), &mine));
+	ASSERT_EQ(0, clock_gettime(mine, &before));
+	EXPECT_EQ(0, pool_call(&pl, SYS_clock_gettime, mine, &page));
+	EXPECT_LE(before.tv_sec * 1000000000LL + before.tv_nsec,
+		  page.tv_sec * 1000000000LL + page.tv_nsec);
+	EXPECT_LE(3, fdinfo_value(pl.fd, "xsc-nosys"));
+	pool_close(&pl);
+}
+
 static int got_sigxfsz;
 
 static void on_sigxfsz(int sig)
