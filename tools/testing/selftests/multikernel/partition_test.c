@@ -48,7 +48,7 @@
 
 #define MIB		(1024ULL * 1024)
 #define POOL_SIZE	(384 * MIB)
-#define PART_MEM	(128 * MIB)
+#define PART_MEM	(160 * MIB)	/* as TEST_PART_MEM: the initramfs has iperf3 */
 #define CPU_MASK(n)	(1ULL << (n))
 #define PART_CPUS	(CPU_MASK(TEST_PART_CPU0) | CPU_MASK(TEST_PART_CPU1))
 
