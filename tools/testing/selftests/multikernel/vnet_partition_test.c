@@ -89,25 +89,6 @@ static int link_ifname(int id, int n, char *name)
 	return access(path, F_OK) ? -1 : 0;
 }
 
-/*
- * The carrier of host interface @dev, once it is @want or after 10 s: the
- * link's back end lets go of it as the host tears the stopped partition's
- * channels down, just after the partition's state changed.
- */
-static long long carrier_within(const char *dev, long long want)
-{
-	long long c = -1;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		c = vnet_if_num(dev, "carrier");
-		if (c == want)
-			break;
-		usleep(50 * 1000);
-	}
-	return c;
-}
-
 /* Address and bring up partition @p's eth@n with @ip; true if it did. */
 static bool part_addr(struct __test_metadata *_metadata, struct part *p,
 		      int n, const char *ip)
@@ -237,7 +218,7 @@ TEST_F_TIMEOUT(part, ping_streams_jumbo_route, 900)
 	ASSERT_TRUE(part_addr(_metadata, &self->p, 0, PART_IP));
 	ASSERT_TRUE(part_addr(_metadata, &self->p, 1, JUMBO_PART_IP));
 
-	EXPECT_EQ(1, carrier_within(self->host, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->host, 1));
 	EXPECT_EQ(0, mk_run("ping -c 3 -W 10 " PART_IP " >/dev/null"));
 	EXPECT_TRUE(part_run(_metadata, &self->p,
 			     "ping -c 3 -W 10 " HOST_IP " >/dev/null", 60000));
@@ -344,7 +325,7 @@ TEST_F_TIMEOUT(part, restart_bridge_crash, 900)
 			    " mkctl stop %d --force", self->p.id));
 	/* The interface stays, in the bridge, without carrier. */
 	EXPECT_EQ(ifindex, vnet_if_num(self->host, "ifindex"));
-	EXPECT_EQ(0, carrier_within(self->host, 0));
+	EXPECT_EQ(0, vnet_wait_carrier(self->host, 0));
 	snprintf(cmd, sizeof(cmd), "/sys/class/net/%s/brport", self->host);
 	EXPECT_EQ(0, access(cmd, F_OK));
 	EXPECT_TRUE(part_run(_metadata, &self->q, "ping -c 1 -W 10 " HOST_IP " >/dev/null",
@@ -353,7 +334,7 @@ TEST_F_TIMEOUT(part, restart_bridge_crash, 900)
 	/* Started again: the same link carries traffic again. */
 	ASSERT_EQ(0, part_restart(&self->p));
 	ASSERT_TRUE(part_addr(_metadata, &self->p, 0, PART_IP));
-	EXPECT_EQ(1, carrier_within(self->host, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->host, 1));
 	EXPECT_TRUE(part_run(_metadata, &self->p,
 			     "ping -c 3 -W 10 " PART2_IP " >/dev/null", 60000));
 	EXPECT_EQ(0, mk_run("ping -c 2 -W 10 " PART_IP " >/dev/null"));
@@ -366,7 +347,7 @@ TEST_F_TIMEOUT(part, restart_bridge_crash, 900)
 	usleep(500 * 1000);
 	ASSERT_EQ(0, part_type_line(&self->p, PART_DISK_SH " panic"));
 	EXPECT_EQ(0, mk_run("mkctl wait %d crashed --timeout 60", self->p.id));
-	EXPECT_EQ(0, carrier_within(self->host, 0));
+	EXPECT_EQ(0, vnet_wait_carrier(self->host, 0));
 	EXPECT_TRUE(part_run(_metadata, &self->q, "ping -c 2 -W 10 " HOST_IP " >/dev/null",
 			     30000));
 	part_stop(&self->q, false);

@@ -147,21 +147,6 @@ TEST_F(link, tcp_both_ways)
 	EXPECT_EQ(0, vnet_if_num(self->host, "statistics/rx_errors"));
 }
 
-/* @ifname's carrier once it is @want, or its last value after 10 s. */
-static long long wait_carrier(const char *ifname, long long want)
-{
-	long long v = -1;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		v = vnet_if_num(ifname, "carrier");
-		if (v == want)
-			break;
-		usleep(50 * 1000);
-	}
-	return v;
-}
-
 /*
  * No carrier here while the front end's driver is away; the front end's
  * link is down while the interface here is.
@@ -172,23 +157,23 @@ TEST_F(link, carrier_follows_both_ends)
 
 	snprintf(pattern, sizeof(pattern), IKC_DEVS "/%s/virtio*", self->chan_b);
 	ASSERT_EQ(0, vnet_glob_one(pattern, vdev, sizeof(vdev)));
-	EXPECT_EQ(1, wait_carrier(self->host, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->host, 1));
 	ASSERT_EQ(0, mk_write_text("/sys/bus/virtio/drivers/virtio_net/unbind", vdev));
-	EXPECT_EQ(0, wait_carrier(self->host, 0));
+	EXPECT_EQ(0, vnet_wait_carrier(self->host, 0));
 	/* Frames for a partition that is not there are dropped. */
 	mk_run("ping -c 1 -W 1 " PEER_IP " >/dev/null 2>&1");
 	ASSERT_EQ(0, mk_write_text("/sys/bus/virtio/drivers/virtio_net/bind", vdev));
-	EXPECT_EQ(1, wait_carrier(self->host, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->host, 1));
 
 	/* A new virtio_net interface, in this namespace. */
 	ASSERT_EQ(0, vnet_ifaces(self->chan_a, self->chan_b, self->host,
 				 self->peer, 20000));
 	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->peer));
-	EXPECT_EQ(1, wait_carrier(self->peer, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->peer, 1));
 	ASSERT_EQ(0, mk_run("ip link set dev %s down", self->host));
-	EXPECT_EQ(0, wait_carrier(self->peer, 0));
+	EXPECT_EQ(0, vnet_wait_carrier(self->peer, 0));
 	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->host));
-	EXPECT_EQ(1, wait_carrier(self->peer, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->peer, 1));
 }
 
 TEST_HARNESS_MAIN

@@ -77,6 +77,24 @@ static inline long long vnet_if_num(const char *ifname, const char *attr)
 	return mk_read_num(path);
 }
 
+/*
+ * @ifname's carrier once it is @want, or its last value after 10 s: the
+ * carrier follows the other end a moment after that end changed.
+ */
+static inline long long vnet_wait_carrier(const char *ifname, long long want)
+{
+	long long v = -1;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		v = vnet_if_num(ifname, "carrier");
+		if (v == want)
+			break;
+		usleep(50 * 1000);
+	}
+	return v;
+}
+
 /* A process that only holds a new network namespace; its pid, or -1. */
 static inline pid_t vnet_netns_holder(void)
 {
