@@ -22,76 +22,47 @@
 #define STREAM		(16 << 20)
 
 FIXTURE(link) {
-	char a[32], b[32], chan_a[48], chan_b[48];
-	char host[IFNAMSIZ], peer[IFNAMSIZ];
-	pid_t ns;
+	struct vnet_loop l;
 };
 
 FIXTURE_SETUP(link)
 {
-	self->ns = -1;
-	self->a[0] = '\0';
-	if (access(VNET_DRIVER, F_OK))
-		SKIP(return, "no virtio-net back end (CONFIG_IKC_VIRTIO_NET=n)");
-	if (access("/sys/bus/virtio/drivers/virtio_net", F_OK))
-		SKIP(return, "no virtio_net driver (CONFIG_VIRTIO_NET=n)");
-	if (access("/proc/self/ns/net", F_OK))
-		SKIP(return, "no network namespaces (CONFIG_NET_NS=n)");
-	ASSERT_EQ(0, mk_write_text(IKC_BUS "/loopback_add", "virtio:1"));
-	ASSERT_EQ(0, ikc_last_pair(self->a, self->b));
-	ikc_chan(self->chan_a, sizeof(self->chan_a), self->a, 0);
-	ikc_chan(self->chan_b, sizeof(self->chan_b), self->b, 0);
-	ASSERT_EQ(0, vnet_ifaces(self->chan_a, self->chan_b, self->host,
-				 self->peer, 20000));
-	ASSERT_EQ(0, strncmp(self->host, "mkvlo", 5)) TH_LOG("%s", self->host);
+	const char *why = vnet_loop_missing();
 
-	self->ns = vnet_netns_holder();
-	ASSERT_LT(0, self->ns);
-	ASSERT_EQ(0, mk_run("ip link set dev %s netns %d", self->peer, self->ns));
-	ASSERT_EQ(0, mk_run("ip addr add " HOST_IP "/24 dev %s && ip link set dev %s up",
-			    self->host, self->host));
-	ASSERT_EQ(0, mk_run("nsenter -t %d -n sh -c 'ip addr add " PEER_IP
-			      "/24 dev %s && ip link set dev %s up && ip link set dev lo up'",
-			      self->ns, self->peer, self->peer));
+	self->l.ns = -1;
+	self->l.a[0] = '\0';
+	if (why)
+		SKIP(return, "%s", why);
+	why = vnet_loop_up(&self->l, HOST_IP, PEER_IP);
+	ASSERT_EQ(NULL, why) TH_LOG("loopback link: %s", why);
+	ASSERT_EQ(0, strncmp(self->l.host, "mkvlo", 5)) TH_LOG("%s", self->l.host);
 }
 
 FIXTURE_TEARDOWN(link)
 {
-	vnet_netns_end(self->ns);
-	if (self->a[0])
-		EXPECT_EQ(0, mk_write_text(IKC_BUS "/loopback_del", self->a));
+	EXPECT_EQ(0, vnet_loop_down(&self->l));
 }
 
 /* Pings both ways; the counters here saw them. */
 TEST_F(link, ping_both_ways)
 {
-	EXPECT_EQ(1, vnet_if_num(self->host, "carrier"));
+	EXPECT_EQ(1, vnet_if_num(self->l.host, "carrier"));
 	EXPECT_EQ(0, mk_run("ping -c 3 -W 10 " PEER_IP " >/dev/null"));
 	EXPECT_EQ(0, mk_run("nsenter -t %d -n ping -c 3 -W 10 " HOST_IP " >/dev/null",
-			    self->ns));
-	EXPECT_LE(3, vnet_if_num(self->host, "statistics/rx_packets"));
-	EXPECT_LE(3, vnet_if_num(self->host, "statistics/tx_packets"));
-	EXPECT_EQ(0, vnet_if_num(self->host, "statistics/rx_errors"));
+			    self->l.ns));
+	EXPECT_LE(3, vnet_if_num(self->l.host, "statistics/rx_packets"));
+	EXPECT_LE(3, vnet_if_num(self->l.host, "statistics/tx_packets"));
+	EXPECT_EQ(0, vnet_if_num(self->l.host, "statistics/rx_errors"));
 }
 
 /* The server, in the namespace: takes stream 1, answers with stream 2. */
 static void serve_stream(pid_t ns, int ready, int result)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PORT) };
 	uint64_t res[2] = { 0, 0 };
-	int one = 1, s, c;
 	size_t len;
+	int c;
 
-	if (vnet_enter_netns(ns))
-		_exit(1);
-	inet_pton(AF_INET, PEER_IP, &sa.sin_addr);
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (s < 0 || bind(s, (void *)&sa, sizeof(sa)) || listen(s, 1))
-		_exit(2);
-	if (write(ready, "y", 1) != 1)
-		_exit(3);
-	c = accept(s, NULL, NULL);
+	c = vnet_serve_one(ns, PEER_IP, PORT, ready);
 	if (c < 0 || vnet_recv_stream(c, &res[0], &len))
 		_exit(4);
 	res[1] = len;
@@ -121,7 +92,7 @@ TEST_F(link, tcp_both_ways)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
-		serve_stream(self->ns, ready[1], result[1]);
+		serve_stream(self->l.ns, ready[1], result[1]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 
 	inet_pton(AF_INET, PEER_IP, &sa.sin_addr);
@@ -140,11 +111,11 @@ TEST_F(link, tcp_both_ways)
 	EXPECT_EQ(vnet_stream_hash(STREAM, 1), res[0]) TH_LOG("stream to the peer differs");
 	EXPECT_EQ(STREAM, len);
 	EXPECT_EQ(vnet_stream_hash(STREAM, 2), hash) TH_LOG("stream from the peer differs");
-	EXPECT_LT(3000, vnet_if_num(self->host, "statistics/tx_bytes") /
-		  vnet_if_num(self->host, "statistics/tx_packets"));
-	EXPECT_LT(3000, vnet_if_num(self->host, "statistics/rx_bytes") /
-		  vnet_if_num(self->host, "statistics/rx_packets"));
-	EXPECT_EQ(0, vnet_if_num(self->host, "statistics/rx_errors"));
+	EXPECT_LT(3000, vnet_if_num(self->l.host, "statistics/tx_bytes") /
+		  vnet_if_num(self->l.host, "statistics/tx_packets"));
+	EXPECT_LT(3000, vnet_if_num(self->l.host, "statistics/rx_bytes") /
+		  vnet_if_num(self->l.host, "statistics/rx_packets"));
+	EXPECT_EQ(0, vnet_if_num(self->l.host, "statistics/rx_errors"));
 }
 
 /*
@@ -155,25 +126,25 @@ TEST_F(link, carrier_follows_both_ends)
 {
 	char vdev[32], pattern[160];
 
-	snprintf(pattern, sizeof(pattern), IKC_DEVS "/%s/virtio*", self->chan_b);
+	snprintf(pattern, sizeof(pattern), IKC_DEVS "/%s/virtio*", self->l.chan_b);
 	ASSERT_EQ(0, vnet_glob_one(pattern, vdev, sizeof(vdev)));
-	EXPECT_EQ(1, vnet_wait_carrier(self->host, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->l.host, 1));
 	ASSERT_EQ(0, mk_write_text("/sys/bus/virtio/drivers/virtio_net/unbind", vdev));
-	EXPECT_EQ(0, vnet_wait_carrier(self->host, 0));
+	EXPECT_EQ(0, vnet_wait_carrier(self->l.host, 0));
 	/* Frames for a partition that is not there are dropped. */
 	mk_run("ping -c 1 -W 1 " PEER_IP " >/dev/null 2>&1");
 	ASSERT_EQ(0, mk_write_text("/sys/bus/virtio/drivers/virtio_net/bind", vdev));
-	EXPECT_EQ(1, vnet_wait_carrier(self->host, 1));
+	EXPECT_EQ(1, vnet_wait_carrier(self->l.host, 1));
 
 	/* A new virtio_net interface, in this namespace. */
-	ASSERT_EQ(0, vnet_ifaces(self->chan_a, self->chan_b, self->host,
-				 self->peer, 20000));
-	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->peer));
-	EXPECT_EQ(1, vnet_wait_carrier(self->peer, 1));
-	ASSERT_EQ(0, mk_run("ip link set dev %s down", self->host));
-	EXPECT_EQ(0, vnet_wait_carrier(self->peer, 0));
-	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->host));
-	EXPECT_EQ(1, vnet_wait_carrier(self->peer, 1));
+	ASSERT_EQ(0, vnet_ifaces(self->l.chan_a, self->l.chan_b, self->l.host,
+				 self->l.peer, 20000));
+	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->l.peer));
+	EXPECT_EQ(1, vnet_wait_carrier(self->l.peer, 1));
+	ASSERT_EQ(0, mk_run("ip link set dev %s down", self->l.host));
+	EXPECT_EQ(0, vnet_wait_carrier(self->l.peer, 0));
+	ASSERT_EQ(0, mk_run("ip link set dev %s up", self->l.host));
+	EXPECT_EQ(1, vnet_wait_carrier(self->l.peer, 1));
 }
 
 TEST_HARNESS_MAIN

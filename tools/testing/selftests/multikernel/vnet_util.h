@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,11 +96,15 @@ static inline long long vnet_wait_carrier(const char *ifname, long long want)
 	return v;
 }
 
-/* A process that only holds a new network namespace; its pid, or -1. */
+/*
+ * A process that only holds a new network namespace; its pid, or -1.  It
+ * dies with the process that made it and holds none of its output: a
+ * test whose teardown did not run must not keep the runner waiting.
+ */
 static inline pid_t vnet_netns_holder(void)
 {
-	int p[2];
-	pid_t pid;
+	pid_t parent = getpid(), pid;
+	int p[2], null;
 	char c;
 
 	if (pipe(p))
@@ -109,6 +114,13 @@ static inline pid_t vnet_netns_holder(void)
 		return -1;
 	if (!pid) {
 		close(p[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		null = open("/dev/null", O_RDWR);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(1);
 		c = unshare(CLONE_NEWNET) ? 'n' : 'y';
 		if (write(p[1], &c, 1) != 1)
 			_exit(1);
@@ -146,6 +158,98 @@ static inline int vnet_enter_netns(pid_t pid)
 	ret = setns(fd, CLONE_NEWNET);
 	close(fd);
 	return ret;
+}
+
+/*
+ * A link over a new IKC loopback pair: end A's interface @host here, end
+ * B's virtio_net interface @peer in a network namespace of its own, which
+ * @ns holds.
+ */
+struct vnet_loop {
+	char a[32], b[32], chan_a[48], chan_b[48];
+	char host[IFNAMSIZ], peer[IFNAMSIZ];
+	pid_t ns;
+};
+
+/* Why no loopback link can be made here, or NULL. */
+static inline const char *vnet_loop_missing(void)
+{
+	if (access(VNET_DRIVER, F_OK))
+		return "no virtio-net back end (CONFIG_IKC_VIRTIO_NET=n)";
+	if (access("/sys/bus/virtio/drivers/virtio_net", F_OK))
+		return "no virtio_net driver (CONFIG_VIRTIO_NET=n)";
+	if (access("/proc/self/ns/net", F_OK))
+		return "no network namespaces (CONFIG_NET_NS=n)";
+	return NULL;
+}
+
+/*
+ * Make @l, with @host_ip/24 on its host end and @peer_ip/24 on its peer,
+ * both up; NULL, or the step that failed (vnet_loop_down() undoes the
+ * others).
+ */
+static inline const char *vnet_loop_up(struct vnet_loop *l,
+				       const char *host_ip, const char *peer_ip)
+{
+	l->ns = -1;
+	l->a[0] = '\0';
+	if (mk_write_text(IKC_BUS "/loopback_add", "virtio:1"))
+		return "loopback_add";
+	if (ikc_last_pair(l->a, l->b))
+		return "the new pair";
+	ikc_chan(l->chan_a, sizeof(l->chan_a), l->a, 0);
+	ikc_chan(l->chan_b, sizeof(l->chan_b), l->b, 0);
+	if (vnet_ifaces(l->chan_a, l->chan_b, l->host, l->peer, 20000))
+		return "the link's interfaces";
+	l->ns = vnet_netns_holder();
+	if (l->ns < 0)
+		return "a network namespace";
+	if (mk_run("ip link set dev %s netns %d", l->peer, l->ns))
+		return "moving the peer";
+	if (mk_run("ip addr add %s/24 dev %s && ip link set dev %s up",
+		   host_ip, l->host, l->host))
+		return "the host's address";
+	if (mk_run("nsenter -t %d -n ip addr add %s/24 dev %s", l->ns, peer_ip,
+		   l->peer) ||
+	    mk_run("nsenter -t %d -n ip link set dev %s up", l->ns, l->peer) ||
+	    mk_run("nsenter -t %d -n ip link set dev lo up", l->ns))
+		return "the peer's address";
+	return NULL;
+}
+
+/* Undo vnet_loop_up(); 0 or -1. */
+static inline int vnet_loop_down(struct vnet_loop *l)
+{
+	vnet_netns_end(l->ns);
+	l->ns = -1;
+	if (l->a[0] && mk_write_text(IKC_BUS "/loopback_del", l->a))
+		return -1;
+	l->a[0] = '\0';
+	return 0;
+}
+
+/*
+ * In the namespace @ns holds, which the calling process enters: listen on
+ * @ip:@port, say so with a byte on @ready, take one connection; its fd,
+ * or -1.
+ */
+static inline int vnet_serve_one(pid_t ns, const char *ip, int port, int ready)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int one = 1, s, c;
+
+	if (vnet_enter_netns(ns) || inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
+		return -1;
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	c = -1;
+	if (!bind(s, (void *)&sa, sizeof(sa)) && !listen(s, 1) &&
+	    write(ready, "y", 1) == 1)
+		c = accept(s, NULL, NULL);
+	close(s);
+	return c;
 }
 
 /* Bytes that depend on where they are in the stream and on @seed. */
