@@ -3,7 +3,8 @@
  * The virtio-net back end over IKC, shared by its files: vnet_device.c
  * (the device, and the host's network interface it is), vnet_rxtx.c
  * (moving packets between the interface and the front end's rings) and
- * vnet_links.c (the links a partition's "net" setting asks for).
+ * vnet_links.c (the links a partition's "net" setting asks for) and
+ * vnet_xdp.c (XDP programs on the host's interface).
  */
 #ifndef _DRIVERS_VIRT_IKC_VNET_H
 #define _DRIVERS_VIRT_IKC_VNET_H
@@ -13,6 +14,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/virtio_net.h>
+#include <net/xdp.h>
 
 #include "virtio_backend.h"
 
@@ -36,12 +38,28 @@
 /* Bytes of a frame from the partition copied into the skb's head. */
 #define VNET_COPYBREAK		256
 
-/* Counters of what the front end got wrong, in sysfs (VNET_ST_*). */
+/*
+ * A frame from the partition that XDP's native path takes: it fits one
+ * page with XDP's headroom before it and an skb's shared info after it.
+ */
+#define VNET_XDP_MAX_FRAME	(PAGE_SIZE - XDP_PACKET_HEADROOM -	\
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+
+/*
+ * Counters in ethtool -S (VNET_ST_*): what the front end got wrong, and
+ * which XDP path frames took and what became of them.
+ */
 enum vnet_stat {
 	VNET_ST_BAD_CHAINS,	/* wrong directions, sizes */
 	VNET_ST_BAD_HEADERS,	/* virtio_net_hdr the kernel refused */
 	VNET_ST_UNNEGOTIATED,	/* offloads it did not negotiate */
 	VNET_ST_TOO_BIG,	/* our frames larger than its buffers */
+	VNET_ST_XDP_NATIVE,	/* frames the program saw in native mode */
+	VNET_ST_XDP_GENERIC,	/* ... on their skb (too large, GSO) */
+	VNET_ST_XDP_DROP,	/* native verdicts: dropped, aborted, failed */
+	VNET_ST_XDP_TX,		/* ... sent back to the partition */
+	VNET_ST_XDP_REDIRECT,	/* ... redirected */
+	VNET_ST_XDP_XMIT,	/* frames other devices' programs sent here */
 	VNET_NR_STATS,
 };
 
@@ -77,6 +95,8 @@ struct vnet_spec {
  * @of_setting: a partition's setting made the link; if not, it came with
  *	its channel and goes with it
  * @detached: gone from the setting while bound: freed by the unbind
+ * @xdp_prog: the XDP program in native mode, or NULL
+ * @xdp_rxq: what that program's frames come from
  * @stats: VNET_ST_*
  */
 struct vnet {
@@ -96,6 +116,8 @@ struct vnet {
 	unsigned int index;
 	bool of_setting;
 	bool detached;
+	struct bpf_prog __rcu *xdp_prog;
+	struct xdp_rxq_info xdp_rxq;
 	atomic64_t stats[VNET_NR_STATS];
 };
 
@@ -117,5 +139,14 @@ netdev_features_t vnet_features_check(struct sk_buff *skb,
 				      struct net_device *dev,
 				      netdev_features_t features);
 void vnet_drop_backlog(struct vnet *vnet);
+void vnet_count_rx(struct net_device *dev, unsigned int len);
+
+/* vnet_xdp.c */
+struct sk_buff *vnet_xdp_native(struct vnet *vnet, struct ikc_vbe_queue *q,
+				struct virtio_net_hdr *hdr, unsigned int len);
+bool vnet_xdp_generic(struct vnet *vnet, struct sk_buff **pskb);
+int vnet_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int vnet_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		  u32 flags);
 
 #endif /* _DRIVERS_VIRT_IKC_VNET_H */

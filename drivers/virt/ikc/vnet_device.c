@@ -104,6 +104,8 @@ static const struct net_device_ops vnet_netdev_ops = {
 	.ndo_features_check	= vnet_features_check,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_bpf		= vnet_xdp_bpf,
+	.ndo_xdp_xmit		= vnet_xdp_xmit,
 };
 
 static void vnet_get_drvinfo(struct net_device *dev,
@@ -124,6 +126,12 @@ static const char vnet_stat_names[VNET_NR_STATS][ETH_GSTRING_LEN] = {
 	[VNET_ST_BAD_HEADERS]	= "bad_headers",
 	[VNET_ST_UNNEGOTIATED]	= "unnegotiated_offloads",
 	[VNET_ST_TOO_BIG]	= "too_big_for_peer",
+	[VNET_ST_XDP_NATIVE]	= "xdp_native",
+	[VNET_ST_XDP_GENERIC]	= "xdp_generic",
+	[VNET_ST_XDP_DROP]	= "xdp_drop",
+	[VNET_ST_XDP_TX]	= "xdp_tx",
+	[VNET_ST_XDP_REDIRECT]	= "xdp_redirect",
+	[VNET_ST_XDP_XMIT]	= "xdp_xmit",
 };
 
 static int vnet_get_sset_count(struct net_device *dev, int sset)
@@ -166,6 +174,8 @@ static void vnet_setup(struct net_device *dev)
 	dev->features = dev->hw_features;
 	dev->min_mtu = VNET_MIN_MTU;
 	dev->max_mtu = VNET_MAX_MTU;
+	dev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
+			    NETDEV_XDP_ACT_NDO_XMIT;
 }
 
 /* The sysfs directory "multikernel" of a link's interface. */
@@ -271,6 +281,17 @@ struct vnet *vnet_create(const struct vnet_spec *spec, int part,
 		free_netdev(dev);
 		return ERR_PTR(ret);
 	}
+	/* Native XDP's frames are whole pages of their own. */
+	ret = xdp_rxq_info_reg(&vnet->xdp_rxq, dev, 0, 0);
+	if (!ret)
+		ret = xdp_rxq_info_reg_mem_model(&vnet->xdp_rxq,
+						 MEM_TYPE_PAGE_ORDER0, NULL);
+	if (ret) {
+		xdp_rxq_info_unreg(&vnet->xdp_rxq);
+		unregister_netdev(dev);
+		free_netdev(dev);
+		return ERR_PTR(ret);
+	}
 	netdev_info(dev, "network link %d.%u, partition's MAC %pM, MTU %u\n",
 		    part, index, vnet->mac, vnet->mtu);
 	return vnet;
@@ -284,6 +305,7 @@ void vnet_destroy(struct vnet *vnet)
 {
 	struct net_device *dev = vnet->dev;
 
+	xdp_rxq_info_unreg(&vnet->xdp_rxq);
 	unregister_netdev(dev);
 	skb_queue_purge(&vnet->backlog);
 	mutex_destroy(&vnet->bind_lock);

@@ -178,17 +178,69 @@ static bool vnet_offloads_ok(struct vnet *vnet, const struct virtio_net_hdr *h)
 	}
 }
 
-/* A frame the partition transmitted, as an skb; NULL if dropped (counted). */
+/*
+ * The frame on the chain, @len bytes, copied into an skb: a short head,
+ * the rest in pages; or for generic XDP (@linear), all in the head after
+ * XDP's headroom, so that it runs without copying the frame again.
+ * ERR_PTR(-EFAULT) when the chain is outside the partition's memory,
+ * ERR_PTR(-ENOMEM) when there is nothing to copy to.
+ */
+static struct sk_buff *vnet_copy_frame(struct vnet *vnet,
+				       struct ikc_vbe_queue *q, size_t len,
+				       bool linear)
+{
+	size_t head = min_t(size_t, len, VNET_COPYBREAK);
+	struct sk_buff *skb;
+	struct page *page;
+	size_t left, n;
+	unsigned int i;
+
+	if (linear) {
+		head = len;
+		skb = __netdev_alloc_skb(vnet->dev, XDP_PACKET_HEADROOM + len,
+					 GFP_KERNEL);
+		if (skb)
+			skb_reserve(skb, XDP_PACKET_HEADROOM);
+	} else {
+		skb = netdev_alloc_skb_ip_align(vnet->dev, head);
+	}
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	if (vringh_iov_pull_iotlb(&q->vrh, &q->riov, skb_put(skb, head),
+				  head) != head)
+		goto bad_chain;
+	/* VNET_MAX_FRAME past the head fits in MAX_SKB_FRAGS pages. */
+	for (left = len - head, i = 0; left; left -= n, i++) {
+		n = min_t(size_t, left, PAGE_SIZE);
+		page = alloc_page(GFP_KERNEL);
+		if (!page) {
+			kfree_skb(skb);
+			return ERR_PTR(-ENOMEM);
+		}
+		skb_add_rx_frag(skb, i, page, 0, n, PAGE_SIZE);
+		if (vringh_iov_pull_iotlb(&q->vrh, &q->riov, page_address(page),
+					  n) != n)
+			goto bad_chain;
+	}
+	return skb;
+
+bad_chain:
+	kfree_skb(skb);
+	return ERR_PTR(-EFAULT);
+}
+
+/*
+ * A frame the partition transmitted, as an skb, after the XDP program if
+ * one is attached; NULL if dropped (counted) or taken by the program.
+ */
 static struct sk_buff *vnet_pull_frame(struct vnet *vnet,
 				       struct ikc_vbe_queue *q)
 {
 	struct net_device *dev = vnet->dev;
 	struct virtio_net_hdr_mrg_rxbuf hdr;
 	size_t len = ikc_vbe_kiov_bytes(&q->riov);
-	size_t head, left, n;
 	struct sk_buff *skb;
-	struct page *page;
-	unsigned int i;
+	bool xdp;
 
 	if (ikc_vbe_kiov_bytes(&q->wiov) || len < sizeof(hdr) + ETH_HLEN ||
 	    len > sizeof(hdr) + VNET_MAX_FRAME) {
@@ -205,25 +257,19 @@ static struct sk_buff *vnet_pull_frame(struct vnet *vnet,
 	}
 
 	len -= sizeof(hdr);
-	head = min_t(size_t, len, VNET_COPYBREAK);
-	skb = netdev_alloc_skb_ip_align(dev, head);
-	if (!skb)
+	xdp = !!rcu_access_pointer(vnet->xdp_prog);
+	if (xdp && !hdr.hdr.gso_type && len <= VNET_XDP_MAX_FRAME) {
+		skb = vnet_xdp_native(vnet, q, &hdr.hdr, len);
+		if (!skb)
+			return NULL;	/* the program took it (counted) */
+		xdp = false;
+	} else {
+		skb = vnet_copy_frame(vnet, q, len, xdp);
+	}
+	if (IS_ERR(skb)) {
+		if (PTR_ERR(skb) == -EFAULT)
+			goto bad_chain;
 		goto dropped;
-	if (vringh_iov_pull_iotlb(&q->vrh, &q->riov, skb_put(skb, head),
-				  head) != head)
-		goto bad_chain_free;
-	/* VNET_MAX_FRAME past the head fits in MAX_SKB_FRAGS pages. */
-	for (left = len - head, i = 0; left; left -= n, i++) {
-		n = min_t(size_t, left, PAGE_SIZE);
-		page = alloc_page(GFP_KERNEL);
-		if (!page) {
-			kfree_skb(skb);
-			goto dropped;
-		}
-		skb_add_rx_frag(skb, i, page, 0, n, PAGE_SIZE);
-		if (vringh_iov_pull_iotlb(&q->vrh, &q->riov, page_address(page),
-					  n) != n)
-			goto bad_chain_free;
 	}
 
 	if (virtio_net_hdr_to_skb(skb, &hdr.hdr, true)) {
@@ -232,12 +278,11 @@ static struct sk_buff *vnet_pull_frame(struct vnet *vnet,
 		goto err;
 	}
 	skb->protocol = eth_type_trans(skb, dev);
-	DEV_STATS_INC(dev, rx_packets);
-	DEV_STATS_ADD(dev, rx_bytes, len);
+	if (xdp && !vnet_xdp_generic(vnet, &skb))
+		return NULL;
+	vnet_count_rx(dev, len);
 	return skb;
 
-bad_chain_free:
-	kfree_skb(skb);
 bad_chain:
 	/* Buffers outside the partition's memory. */
 	atomic64_inc(&vnet->stats[VNET_ST_BAD_CHAINS]);
@@ -366,6 +411,17 @@ netdev_features_t vnet_features_check(struct sk_buff *skb,
 	if (!vnet_has(vnet, VIRTIO_NET_F_GUEST_ECN))
 		features &= ~NETIF_F_TSO_ECN;
 	return features;
+}
+
+/**
+ * vnet_count_rx() - a frame from the partition was received
+ * @dev: the link's interface
+ * @len: its length
+ */
+void vnet_count_rx(struct net_device *dev, unsigned int len)
+{
+	DEV_STATS_INC(dev, rx_packets);
+	DEV_STATS_ADD(dev, rx_bytes, len);
 }
 
 /**
