@@ -5,10 +5,11 @@
  * partition (on CPUs 2-3, driven through its shell on the IKC console),
  * mkvnet<id>, mkvnet<id>n1, ... here.
  *
- * - ping_streams_jumbo_route: pings both ways, a 64 MiB TCP stream each
- *   way whose sha256 both ends agree on, Debian's iperf3 both ways, 9000
- *   byte pings unfragmented on a link of MTU 9000, and this kernel routing
- *   the partition's packets to a network namespace behind a veth pair.
+ * - ping_streams_jumbo_route: pings both ways (and through an XDP program
+ *   on the host's interface), a 64 MiB TCP stream each way whose sha256
+ *   both ends agree on, Debian's iperf3 both ways, 9000 byte pings
+ *   unfragmented on a link of MTU 9000, and this kernel routing the
+ *   partition's packets to a network namespace behind a veth pair.
  * - restart_bridge_crash: two partitions (CPU 2 and CPU 3) on one bridge
  *   talk to each other through this kernel; one is stopped by force with
  *   traffic in flight (its interface stays, without carrier, in the
@@ -23,6 +24,7 @@
 
 #include "../kselftest_harness.h"
 #include "vnet_util.h"
+#include "vnet_xdp.h"
 #include "part_shell.h"
 
 #define HOST_IP		"10.98.0.1"
@@ -201,6 +203,32 @@ static int far_network(struct __test_metadata *_metadata, pid_t *ns)
 	return host_addr(VETH, FAR_HOST_IP) ?: mk_run("sysctl -qw net.ipv4.ip_forward=1");
 }
 
+/* An XDP program in native mode on @host sees the partition's pings. */
+static void xdp_sees_pings(struct __test_metadata *_metadata, struct part *p,
+			   const char *host)
+{
+	int map, prog, link;
+
+	if (xt_no_bpf()) {
+		TH_LOG("no bpf(2) (CONFIG_BPF_SYSCALL=n): XDP not tried");
+		return;
+	}
+	map = xt_counters(1);
+	ASSERT_LE(0, map);
+	prog = xt_load_verdicts(map);
+	ASSERT_LE(0, prog);
+	link = xt_attach(prog, if_nametoindex(host));
+	ASSERT_LE(0, link) TH_LOG("native attach: %s", strerror(errno));
+	EXPECT_TRUE(part_run(_metadata, p, "ping -c 3 -W 10 " HOST_IP " >/dev/null",
+			     60000));
+	EXPECT_LE(3, xt_counter(map, 0));
+	EXPECT_LE(3, xt_ethtool_stat(host, "xdp_native"));
+	EXPECT_EQ(0, xt_ethtool_stat(host, "xdp_drop"));
+	close(link);
+	close(prog);
+	close(map);
+}
+
 TEST_F_TIMEOUT(part, ping_streams_jumbo_route, 900)
 {
 	char got[80], want[80], jumbo[IFNAMSIZ];
@@ -222,6 +250,7 @@ TEST_F_TIMEOUT(part, ping_streams_jumbo_route, 900)
 	EXPECT_EQ(0, mk_run("ping -c 3 -W 10 " PART_IP " >/dev/null"));
 	EXPECT_TRUE(part_run(_metadata, &self->p,
 			     "ping -c 3 -W 10 " HOST_IP " >/dev/null", 60000));
+	xdp_sees_pings(_metadata, &self->p, self->host);
 
 	/* To the partition: it sums what it received, we compare. */
 	ASSERT_TRUE(part_run(_metadata, &self->p,
