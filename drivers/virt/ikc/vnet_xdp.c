@@ -69,32 +69,30 @@ static bool vnet_xdp_move_csum(struct virtio_net_hdr *hdr, int moved)
 	return true;
 }
 
-/* The program's verdict on a frame in @page; an skb when it passes. */
+/* The program's verdict on the frame in @xdp's page; an skb if it passes. */
 static struct sk_buff *vnet_xdp_run(struct vnet *vnet, struct bpf_prog *prog,
-				    struct page *page, unsigned int len,
+				    struct xdp_buff *xdp,
 				    struct virtio_net_hdr *hdr)
 {
+	struct page *page = virt_to_page(xdp->data_hard_start);
+	unsigned int len = xdp->data_end - xdp->data;
+	void *start = xdp->data;
 	struct net_device *dev = vnet->dev;
-	void *start = page_address(page);
 	struct sk_buff *skb;
-	struct xdp_buff xdp;
 	u32 act;
 
-	xdp_init_buff(&xdp, PAGE_SIZE, &vnet->xdp_rxq);
-	xdp_prepare_buff(&xdp, start, XDP_PACKET_HEADROOM, len, true);
 	vnet_stat(vnet, VNET_ST_XDP_NATIVE);
-	act = bpf_prog_run_xdp(prog, &xdp);
+	act = bpf_prog_run_xdp(prog, xdp);
 	switch (act) {
 	case XDP_PASS:
-		if (!vnet_xdp_move_csum(hdr, start + XDP_PACKET_HEADROOM -
-					xdp.data))
+		if (!vnet_xdp_move_csum(hdr, start - xdp->data))
 			goto drop;
-		skb = vnet_xdp_build_skb(&xdp);
+		skb = vnet_xdp_build_skb(xdp);
 		if (!skb)
 			goto drop;
 		return skb;
 	case XDP_TX:
-		skb = vnet_xdp_build_skb(&xdp);
+		skb = vnet_xdp_build_skb(xdp);
 		if (!skb)
 			goto error;
 		if (!vnet_xdp_queue(vnet, skb)) {
@@ -107,7 +105,7 @@ static struct sk_buff *vnet_xdp_run(struct vnet *vnet, struct bpf_prog *prog,
 		vnet_count_rx(dev, len);
 		return NULL;
 	case XDP_REDIRECT:
-		if (xdp_do_redirect(dev, &xdp, prog))
+		if (xdp_do_redirect(dev, xdp, prog))
 			goto error;
 		vnet_stat(vnet, VNET_ST_XDP_REDIRECT);
 		vnet_count_rx(dev, len);
@@ -148,6 +146,7 @@ struct sk_buff *vnet_xdp_native(struct vnet *vnet, struct ikc_vbe_queue *q,
 	struct bpf_net_context __bpf_net_ctx, *bpf_net_ctx;
 	struct bpf_prog *prog;
 	struct sk_buff *skb;
+	struct xdp_buff xdp;
 	struct page *page;
 
 	page = alloc_page(GFP_KERNEL);
@@ -164,15 +163,15 @@ struct sk_buff *vnet_xdp_native(struct vnet *vnet, struct ikc_vbe_queue *q,
 	local_bh_disable();
 	rcu_read_lock();
 	bpf_net_ctx = bpf_net_ctx_set(&__bpf_net_ctx);
+	xdp_init_buff(&xdp, PAGE_SIZE, &vnet->xdp_rxq);
+	xdp_prepare_buff(&xdp, page_address(page), XDP_PACKET_HEADROOM, len,
+			 true);
 	prog = rcu_dereference(vnet->xdp_prog);
 	if (prog) {
-		skb = vnet_xdp_run(vnet, prog, page, len, hdr);
+		skb = vnet_xdp_run(vnet, prog, &xdp, hdr);
 	} else {
-		skb = build_skb(page_address(page), PAGE_SIZE);
-		if (skb) {
-			skb_reserve(skb, XDP_PACKET_HEADROOM);
-			skb_put(skb, len);
-		} else {
+		skb = vnet_xdp_build_skb(&xdp);
+		if (!skb) {
 			__free_page(page);
 			skb = ERR_PTR(-ENOMEM);
 		}

@@ -184,13 +184,8 @@ static int host_addr(const char *dev, const char *ip)
 static int far_network(struct __test_metadata *_metadata, pid_t *ns)
 {
 	char peer[IF_NAMESIZE];
-	long long idx;
 
-	/* busybox names the peer itself: find it by its index. */
-	if (mk_run("ip link add " VETH " type veth"))
-		return -1;
-	idx = vnet_if_num(VETH, "iflink");
-	if (idx <= 0 || !if_indextoname(idx, peer))
+	if (vnet_veth_add(VETH, peer))
 		return -1;
 	*ns = vnet_netns_holder();
 	if (*ns < 0)

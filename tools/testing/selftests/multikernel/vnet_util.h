@@ -160,6 +160,17 @@ static inline int vnet_enter_netns(pid_t pid)
 	return ret;
 }
 
+/* A veth pair @name here; its other end's name (busybox picks it) in @peer. */
+static inline int vnet_veth_add(const char *name, char *peer)
+{
+	long long idx;
+
+	if (mk_run("ip link add %s type veth", name))
+		return -1;
+	idx = vnet_if_num(name, "iflink");
+	return idx > 0 && if_indextoname(idx, peer) ? 0 : -1;
+}
+
 /*
  * A link over a new IKC loopback pair: end A's interface @host here, end
  * B's virtio_net interface @peer in a network namespace of its own, which

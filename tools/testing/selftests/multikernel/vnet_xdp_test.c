@@ -195,9 +195,7 @@ TEST_F(xdp, redirect_target)
 	int redirect, vlink, tx, there;
 	char vdev[32], pattern[160], vpeer[IF_NAMESIZE];
 
-	/* busybox names the peer itself: found by its index. */
-	ASSERT_EQ(0, mk_run("ip link add xdpv0 type veth"));
-	ASSERT_NE(NULL, if_indextoname(vnet_if_num("xdpv0", "iflink"), vpeer));
+	ASSERT_EQ(0, vnet_veth_add("xdpv0", vpeer));
 	ASSERT_EQ(0, mk_run("ip link set dev xdpv0 up && ip link set dev %s up",
 			    vpeer));
 	redirect = xt_load_redirect(if_nametoindex(self->l.host));
