@@ -45,7 +45,8 @@ CFLAGS=-Werror LDFLAGS=-static make -B -s -C "$SRC/tools/testing/selftests" TARG
 	KHDR_INCLUDES="-isystem $OUT_TEST/usr/include" \
 	INSTALL_PATH="$ksft" install >/dev/null
 
-say "building mkctl (static)"
+# mkexec is a static PIE, high in memory: its program gets the low addresses.
+say "building mkctl and mkexec (static)"
 make -s -C "$REPO/tools/multikernel" OUTPUT="$BUILD/mkctl/" LDFLAGS=-static \
 	UAPI_INCLUDE="$OUT_TEST/usr/include" >/dev/null
 
@@ -75,6 +76,7 @@ mkdir -p "$root"/{bin,sbin,usr/bin,etc,proc,sys,dev,tmp,root,boot}
 cp "${MK_PARTITION_KERNEL:-$OUT_TEST/arch/x86/boot/bzImage}" "$root/boot/partition-bzImage"
 cp "$BUILD/partition-initramfs.cpio.gz" "$root/boot/partition-initramfs.cpio.gz"
 cp "$BUILD/mkctl/mkctl" "$root/usr/bin/mkctl"
+cp "$BUILD/mkctl/mkexec" "$root/usr/bin/mkexec"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"	# /init is a script: its shell must exist first
 add_debian_tools "$root"

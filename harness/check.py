@@ -517,9 +517,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--boot-timeout", type=int, default=120)
     ap.add_argument("--budget", type=int,
-                    default=int(os.environ.get("MK_GUEST_BUDGET", "1200")),
+                    default=int(os.environ.get("MK_GUEST_BUDGET", "1440")),
                     help="seconds the guest may take before the run fails "
-                    "(MK_GUEST_BUDGET, default 1200)")
+                    "(MK_GUEST_BUDGET, default 1440)")
     ap.add_argument("--phases", help="file of 'SECONDS phase' lines to print")
     ap.add_argument("--extra", action="append", default=[],
                     help="TAP file of a harness check to include")

@@ -8,7 +8,7 @@ echo "$MK_MARK_BENCH begin"
 echo "cpus: $(nproc), kernel: $(uname -r)"
 
 # While working on one: MK_APPEND="mk.bench=disk" make bench runs only
-# that one (xsc, overshadow, partition, ikc, disk, net; comma-separated).
+# that one (xsc, overshadow, partition, ikc, disk, net, deleg; comma-separated).
 only=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -160,6 +160,62 @@ if want net; then
 		mkctl stop "$id"
 		mkctl destroy "$id"
 	done
+fi
+
+# System call delegation: the same static program on the host's CPUs the
+# partition gets (every call local), then on the partition with mkexec (its
+# file calls served here, the launcher on the host's other CPUs), the raw
+# IKC round trip to that partition (its echo channel) beside them; then the
+# threads again with 2 delegation channels handled on the host's 2 CPUs.
+if want deleg; then
+	b=/kselftest/multikernel/mkexec_bench
+	f=$fast/deleg-bench.dat
+	dd if=/dev/urandom of="$f" bs=1M count=16 2>/dev/null
+	on=${MK_PART_CPUS%%[-,]*}
+	echo "== deleg_bench: calls, host (local), CPU $on"
+	taskset -c "$on" $b calls "$f" 5000
+	echo "== deleg_bench: read, host (local)"
+	taskset -c "$on" $b read "$f"
+	echo "== deleg_bench: threads, host (local), CPUs $MK_PART_CPUS"
+	taskset -c "$MK_PART_CPUS" $b threads "$f" 2000 1 2 4 6
+	id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
+		--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
+		--initrd "$MK_PART_INITRD" \
+		--cmdline "console=ttyS$MK_PART_CONSOLE,115200" --wait 300)
+	if [ -n "$id" ]; then
+		for c in /sys/bus/ikc/devices/ikc*.*; do
+			[ "$(cat "$c/service")" = echo ] && [ "$(cat "$c/role")" = client ] &&
+				[ "$(cat "${c%.*}/partition")" = "$id" ] || continue
+			echo "2000 8" > "$c/pingpong" &&
+				echo "== deleg_bench: raw IKC round trip: $(cat "$c/pingpong")"
+			break
+		done
+		echo "== deleg_bench: calls, partition (delegated)"
+		mkexec "$id" $b calls "$f" 5000
+		echo "== deleg_bench: read, partition (delegated)"
+		mkexec "$id" $b read "$f"
+		echo "== deleg_bench: threads, partition (delegated), 1 channel"
+		mkexec "$id" $b threads "$f" 2000 1 2 4 6
+		mkctl stop "$id"
+		mkctl destroy "$id"
+	fi
+	id=$(mkctl boot --cpus "$MK_PART_CPUS" --mem "$MK_PART_MEM" \
+		--console "$MK_PART_CONSOLE" --kernel "$MK_PART_KERNEL" \
+		--initrd "$MK_PART_INITRD" --set delegation=2 \
+		--cmdline "console=ttyS$MK_PART_CONSOLE,115200" --wait 300)
+	if [ -n "$id" ]; then
+		cpu=0
+		for c in /sys/bus/ikc/devices/ikc*.*; do
+			[ "$(cat "$c/service")" = deleg ] &&
+				[ "$(cat "${c%.*}/partition")" = "$id" ] || continue
+			echo $cpu > "$c/cpu" && cpu=$((cpu + 1))
+		done
+		echo "== deleg_bench: threads, partition (delegated), 2 channels on host CPUs 0-1"
+		mkexec "$id" $b threads "$f" 2000 1 2 4 6
+		mkctl stop "$id"
+		mkctl destroy "$id"
+	fi
+	rm -f "$f"
 fi
 
 echo "$MK_MARK_BENCH end"

@@ -78,6 +78,30 @@ int multikernel_setting_for_each(const struct mk_setting *s,
 				 void *arg);
 #endif
 
+struct pt_regs;
+struct task_struct;
+
+/* Hooks of system call delegation in the entry code, fork, exit and exec. */
+#ifdef CONFIG_MULTIKERNEL_SYSCALL_DELEGATION
+bool mk_deleg_syscall(struct pt_regs *regs, long nr);
+void mk_deleg_fork(struct task_struct *p, u64 clone_flags);
+void mk_deleg_exit(struct task_struct *tsk, bool group_dead, long code);
+unsigned long mk_deleg_stack_top(unsigned long stack_top);
+#else
+static inline bool mk_deleg_syscall(struct pt_regs *regs, long nr)
+{
+	return false;
+}
+
+static inline void mk_deleg_fork(struct task_struct *p, u64 clone_flags) { }
+static inline void mk_deleg_exit(struct task_struct *tsk, bool group_dead,
+				 long code) { }
+static inline unsigned long mk_deleg_stack_top(unsigned long stack_top)
+{
+	return stack_top;
+}
+#endif
+
 #ifdef CONFIG_MULTIKERNEL
 /*
  * /sys/kernel/multikernel/, set up at subsys_initcall time; the parts of

@@ -12,6 +12,7 @@
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
 #include <linux/multikernel/boot.h>
+#include <linux/multikernel/deleg.h>
 #include <linux/multikernel/ikc_area.h>
 #include <linux/multikernel/status.h>
 #include <linux/multikernel/virtio_ikc.h>
@@ -173,3 +174,31 @@ MK_ABI_SIZE(virtio_ikc_config_changed, 8);
 
 static_assert(VIRTIO_IKC_MSG_MAX <= IKC_MSG_INLINE);
 static_assert(sizeof(struct virtio_ikc_config_read_resp) <= VIRTIO_IKC_MSG_MAX);
+
+/* System call delegation, v1 */
+MK_ABI_AT(mk_deleg_launch, version, 0);
+MK_ABI_AT(mk_deleg_launch, strings_len, 8);
+MK_ABI_AT(mk_deleg_launch, image_len, 12);
+MK_ABI_AT(mk_deleg_launch, argc, 16);
+MK_ABI_AT(mk_deleg_launch, envc, 20);
+MK_ABI_AT(mk_deleg_launch, uid, 24);
+MK_ABI_AT(mk_deleg_launch, gid, 28);
+MK_ABI_AT(mk_deleg_launch, va_start, 32);
+MK_ABI_AT(mk_deleg_launch, va_end, 40);
+MK_ABI_SIZE(mk_deleg_launch, 48);
+MK_ABI_SIZE(mk_deleg_status, 8);
+MK_ABI_AT(mk_deleg_call, nr, 8);
+MK_ABI_AT(mk_deleg_call, args, 16);
+MK_ABI_SIZE(mk_deleg_call, 64);
+MK_ABI_AT(mk_deleg_return, ret, 8);
+MK_ABI_AT(mk_deleg_return, signal, 16);
+MK_ABI_SIZE(mk_deleg_return, 24);
+MK_ABI_AT(mk_deleg_page, va, 8);
+MK_ABI_SIZE(mk_deleg_page, 16);
+MK_ABI_AT(mk_deleg_page_done, pa, 8);
+MK_ABI_AT(mk_deleg_page_done, va, 16);
+MK_ABI_AT(mk_deleg_page_done, flags, 24);
+MK_ABI_SIZE(mk_deleg_page_done, 32);
+MK_ABI_SIZE(mk_deleg_zap, 16);
+MK_ABI_SIZE(mk_deleg_cancel, 8);
+MK_ABI_SIZE(mk_deleg_thread, 8);

@@ -11,9 +11,37 @@
 #include <linux/kobject.h>
 #include <linux/multikernel.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
+
+/**
+ * mk_copy_args() - copy in an extensible argument of the series
+ * @args: the kernel's structure
+ * @ksize: its size
+ * @min_size: the size of its first version
+ * @uargs: the caller's; its first member, a u32, is its size
+ *
+ * Past a page it is refused before its tail is read: checking gigabytes
+ * of zeros would hold the CPU for seconds.
+ *
+ * Return: 0, -EFAULT, -EINVAL (below @min_size), -E2BIG (above a page, or
+ * non-zero bytes past @ksize).
+ */
+int mk_copy_args(void *args, size_t ksize, size_t min_size,
+		 void __user *uargs)
+{
+	u32 usize;
+
+	if (get_user(usize, (u32 __user *)uargs))
+		return -EFAULT;
+	if (usize < min_size)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(args, ksize, uargs, usize);
+}
 
 struct kobject *multikernel_kobj;
 EXPORT_SYMBOL_GPL(multikernel_kobj);
@@ -48,6 +76,8 @@ VISIBLE_IF_KUNIT struct mk_feature mk_features[] = {
 	MK_FEATURE(ikc, IS_ENABLED(CONFIG_IKC)),
 	MK_FEATURE(overshadow, IS_ENABLED(CONFIG_OVERSHADOW)),
 	MK_FEATURE(exceptionless_syscall, IS_ENABLED(CONFIG_EXCEPTIONLESS_SYSCALL)),
+	MK_FEATURE(syscall_delegation,
+		   IS_ENABLED(CONFIG_MULTIKERNEL_SYSCALL_DELEGATION)),
 	{ }
 };
 EXPORT_SYMBOL_IF_KUNIT(mk_features);

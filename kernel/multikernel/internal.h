@@ -16,6 +16,9 @@ struct mk_feature {
 	bool built_in;
 };
 
+int mk_copy_args(void *args, size_t ksize, size_t min_size,
+		 void __user *uargs);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Terminated by an entry with no name. */
 extern struct mk_feature mk_features[];

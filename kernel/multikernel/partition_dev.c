@@ -11,26 +11,8 @@
 #include <linux/miscdevice.h>
 #include <linux/uaccess.h>
 
+#include "internal.h"
 #include "partition.h"
-
-/*
- * Copy in an extensible argument: its first member is its size.  Past a
- * page it is refused before its tail is read: checking gigabytes of zeros
- * would hold the CPU for seconds.
- */
-static int mk_copy_args(void *args, size_t ksize, size_t min_size,
-			void __user *uargs)
-{
-	u32 usize;
-
-	if (get_user(usize, (u32 __user *)uargs))
-		return -EFAULT;
-	if (usize < min_size)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(args, ksize, uargs, usize);
-}
 
 static long mk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {

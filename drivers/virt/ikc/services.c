@@ -16,6 +16,7 @@
 const struct ikc_service ikc_services[IKC_SVC_NR] = {
 	[IKC_SVC_ECHO] = { .name = "echo", .has_arg = false },
 	[IKC_SVC_VIRTIO] = { .name = "virtio", .has_arg = true },
+	[IKC_SVC_DELEG] = { .name = "deleg", .has_arg = false },
 };
 
 /**

@@ -41,6 +41,7 @@
 enum ikc_service_id {
 	IKC_SVC_ECHO = 1,	/* "echo": the server sends every message back */
 	IKC_SVC_VIRTIO = 2,	/* "virtio:ID": a virtio device of that id */
+	IKC_SVC_DELEG = 3,	/* "deleg": system calls a partition delegates */
 	IKC_SVC_NR		/* one past the last */
 };
 

@@ -31,6 +31,7 @@ static const struct {
 	{ "ikc", "CONFIG_IKC" },
 	{ "overshadow", "CONFIG_OVERSHADOW" },
 	{ "exceptionless_syscall", "CONFIG_EXCEPTIONLESS_SYSCALL" },
+	{ "syscall_delegation", "CONFIG_MULTIKERNEL_SYSCALL_DELEGATION" },
 };
 
 #define NR_FEATURES ARRAY_SIZE(features)
