@@ -158,7 +158,12 @@ static int mk_deleg_serve_one(struct mk_deleg_hsess *s,
 	r.seq = c.seq;
 	r.ret = cpu_to_le64(ret);
 	r.signal = cpu_to_le32(signal);
-	return mk_deleg_hsend_on(s, p->idev, MK_DELEG_RETURN, &r, sizeof(r));
+	/* The caller waits for it: a full ring only delays it. */
+	do {
+		ret = mk_deleg_hsend_on(s, p->idev, MK_DELEG_RETURN, &r,
+					sizeof(r));
+	} while (ret == -ETIMEDOUT && !fatal_signal_pending(current));
+	return ret;
 }
 
 /**

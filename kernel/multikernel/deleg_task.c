@@ -219,8 +219,11 @@ static long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
 	for (i = 0; i < ARRAY_SIZE(call.args); i++)
 		call.args[i] = cpu_to_le64(args[i]);
 	ret = mk_deleg_tsend(t, MK_DELEG_CALL, &call, sizeof(call));
-	if (ret)
+	if (ret) {
+		/* Not sent: a signal restarts it, else the host is unreachable. */
+		ret = ret == -EINTR ? -ERESTARTNOINTR : -EIO;
 		goto out;
+	}
 
 	for (;;) {
 		if (!cancelled)
