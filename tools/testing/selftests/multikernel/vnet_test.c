@@ -44,7 +44,7 @@ FIXTURE_TEARDOWN(link)
 }
 
 /* Pings both ways; the counters here saw them. */
-TEST_F(link, ping_both_ways)
+TEST_F_TIMEOUT(link, ping_both_ways, 120)
 {
 	EXPECT_EQ(1, vnet_if_num(self->l.host, "carrier"));
 	EXPECT_EQ(0, mk_run("ping -c 3 -W 10 " PEER_IP " >/dev/null"));
@@ -78,7 +78,7 @@ static void serve_stream(pid_t ns, int ready, int result)
  * A TCP stream each way, its bytes checked; its frames crossed the link
  * segmented by neither end (more than 3000 bytes a frame on average).
  */
-TEST_F(link, tcp_both_ways)
+TEST_F_TIMEOUT(link, tcp_both_ways, 120)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PORT) };
 	int ready[2], result[2], s, status;
@@ -122,7 +122,7 @@ TEST_F(link, tcp_both_ways)
  * No carrier here while the front end's driver is away; the front end's
  * link is down while the interface here is.
  */
-TEST_F(link, carrier_follows_both_ends)
+TEST_F_TIMEOUT(link, carrier_follows_both_ends, 120)
 {
 	char vdev[32], pattern[160];
 

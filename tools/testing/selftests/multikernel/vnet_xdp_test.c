@@ -84,7 +84,7 @@ FIXTURE_TEARDOWN(xdp)
  * end marked by the program, those it drops go nowhere.  Without the
  * program again, nothing is sent back.
  */
-TEST_F(xdp, native_verdicts)
+TEST_F_TIMEOUT(xdp, native_verdicts, 120)
 {
 	unsigned int here_seen[128] = {}, there_seen[128] = {};
 	int here, there;
@@ -144,7 +144,7 @@ static void serve_stream(pid_t ns, int ready)
  * too large for the native path and go through the program on the generic
  * one, its acknowledgements on the native one; the bytes arrive intact.
  */
-TEST_F(xdp, generic_for_large_frames)
+TEST_F_TIMEOUT(xdp, generic_for_large_frames, 120)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PORT) };
 	int ready[2], s, status;
@@ -189,7 +189,7 @@ TEST_F(xdp, generic_for_large_frames)
  * the tests' frames that reach it to the link, and the front end gets
  * them (ndo_xdp_xmit).
  */
-TEST_F(xdp, redirect_target)
+TEST_F_TIMEOUT(xdp, redirect_target, 120)
 {
 	unsigned int seen[128] = {};
 	int redirect, vlink, tx, there;
