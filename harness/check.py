@@ -197,8 +197,47 @@ def guest_timings(took, up_at, stamped):
     return phases
 
 
-def format_timings(phases, took, budget):
-    text = ["\nguest time: %.0f s (budget %d s)" % (took, budget)]
+CALIBRATE = re.compile(r"^" + re.escape(MARK) + r"calibrate((?: \d+\.\d+ \d+\.\d+)+)$")
+# A calibration outside these bounds is a broken one, not a machine's speed.
+SPEED_BOUNDS = (0.5, 3.0)
+
+
+def machine_speeds(lines, reference):
+    """[(guest second, factor)] from the guest's calibrations: how many
+    times longer than on the reference machine its fastest round took
+    (2.0: this machine ran the guest half as fast), bounded by
+    SPEED_BOUNDS."""
+    out = []
+    for line in lines:
+        m = CALIBRATE.match(line)
+        if m:
+            t = [float(v) for v in m.group(1).split()]
+            fastest = min(end - start for start, end in zip(t[0::2], t[1::2]))
+            factor = fastest / reference
+            out.append((t[-1], min(max(factor, SPEED_BOUNDS[0]), SPEED_BOUNDS[1])))
+    return out
+
+
+def speed_factor(speeds):
+    """The machine's factor for the whole run: the median of its
+    calibrations (one can be slowed by what the guest does meanwhile), or
+    1.0 without any."""
+    if not speeds:
+        return 1.0
+    factors = sorted(f for _, f in speeds)
+    n = len(factors)
+    return factors[n // 2] if n % 2 else (factors[n // 2 - 1] + factors[n // 2]) / 2
+
+
+def format_timings(phases, took, budget, speeds=()):
+    if speeds:
+        factors = sorted(f for _, f in speeds)
+        text = ["\nguest time: %.0f s, %.0f s at the reference speed (budget %d s);"
+                " speed factor %.2f (%d calibrations, %.2f to %.2f)" %
+                (took, took / speed_factor(speeds), budget, speed_factor(speeds),
+                 len(factors), factors[0], factors[-1])]
+    else:
+        text = ["\nguest time: %.0f s (budget %d s)" % (took, budget)]
     for what, sec, cases in phases:
         text.append("  %6.0f s  %s" % (sec, what))
         for name, csec in cases:
@@ -470,13 +509,20 @@ def judge_guest(args, res):
                 "tainted %d: %s" % (value, ", ".join(bad)) if bad else "")
 
     phases = guest_timings(took, up_at, stamped)
-    timing = format_timings(phases, took, args.budget)
+    speeds = machine_speeds(tests, float(CONF["MK_CAL_REFERENCE"]))
+    scaled = took / speed_factor(speeds)
+    timing = format_timings(phases, took, args.budget, speeds)
     with open(os.path.join(args.out, "timings.txt"), "w") as f:
-        f.write("\n".join(timing[1:]) + "\n")
-    res.add(took <= args.budget, "guest: within its time budget",
-            "%.0f s of %d s%s" % (took, args.budget, "" if took <= args.budget else
-                                  ": a test made the run slower; see timings.txt"
-                                  " and the budget in README.md"))
+        f.write("\n".join([timing[0].strip()] + timing[1:]) + "\n")
+    how = "%.0f s of %d s" % (scaled, args.budget)
+    if speeds:
+        how += " (%.0f s measured, scaled by this machine's speed)" % took
+    else:
+        how += " (no calibration from the guest: unscaled)"
+    res.add(scaled <= args.budget, "guest: within its time budget",
+            how + ("" if scaled <= args.budget else
+                   ": a test made the run slower; see timings.txt"
+                   " and the budget in README.md"))
 
     text = timing
     for i, line in splats[:10]:

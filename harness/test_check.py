@@ -162,6 +162,31 @@ class Timings(unittest.TestCase):
         self.assertIn("guest time: 190 s (budget 600 s)", text[0])
         self.assertTrue(any("part.cycles" in l for l in text))
 
+    def test_speeds_from_calibrations(self):
+        got = check.machine_speeds(["MK-HARNESS: calibrate 30.00 30.60 30.60 31.10",
+                                    "# ok 1 part.boot",
+                                    "MK-HARNESS: calibrate 100.00 101.00",
+                                    "MK-HARNESS: calibrate 200.00 200.01",
+                                    "MK-HARNESS: calibrate 300.00 310.00 310.00 320.00",
+                                    "MK-HARNESS: calibrate 1.00",
+                                    "MK-HARNESS: calibrate x y"], 0.5)
+        self.assertEqual(got, [(31.1, 1.0), (101.0, 2.0), (200.01, 0.5), (320.0, 3.0)])
+
+    def test_speed_factor(self):
+        self.assertEqual(check.speed_factor([]), 1.0)
+        # The median: one calibration slowed by the guest's own work
+        # does not move it.
+        self.assertEqual(check.speed_factor([(1.0, 1.5), (2.0, 3.0), (3.0, 1.4)]), 1.5)
+        self.assertEqual(check.speed_factor([(1.0, 1.0), (2.0, 2.0)]), 1.5)
+
+    def test_budget_row_scaled(self):
+        speeds = [(41.0, 2.0), (170.0, 1.0), (180.0, 2.0)]
+        text = check.format_timings(check.guest_timings(190.0, 40.0, self.STAMPED),
+                                    190.0, 600, speeds)
+        self.assertIn("guest time: 190 s, 95 s at the reference speed (budget 600 s)",
+                      text[0])
+        self.assertIn("speed factor 2.00 (3 calibrations, 1.00 to 2.00)", text[0])
+
 
 class KernelReports(unittest.TestCase):
     def test_splats(self):
