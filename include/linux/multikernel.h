@@ -102,6 +102,17 @@ static inline unsigned long mk_deleg_stack_top(unsigned long stack_top)
 }
 #endif
 
+/*
+ * Seccomp tells exception-less system calls that a thread's mode or
+ * filters changed: their syscall threads check again that the threads of
+ * the process share them.
+ */
+#ifdef CONFIG_EXCEPTIONLESS_SYSCALL
+void xsc_seccomp_changed(void);
+#else
+static inline void xsc_seccomp_changed(void) { }
+#endif
+
 #ifdef CONFIG_MULTIKERNEL
 /*
  * /sys/kernel/multikernel/, set up at subsys_initcall time; the parts of

@@ -105,6 +105,8 @@ struct xsc_worker {
 	const struct cred *cred;
 	const struct cred *orig_cred;
 	struct seccomp_delegate seccomp;
+	int seccomp_seen;
+	bool seccomp_checked;
 	struct xsc_pio pio[XSC_IOPOLL_DEPTH];
 	unsigned int nr_pio;
 	struct xsc_stats stats;
@@ -205,6 +207,7 @@ struct xsc_call_def {
 
 /* xsc_call.c */
 const struct xsc_call_def *xsc_call_def(unsigned int nr);
+bool xsc_seccomp_uniform(struct task_struct *owner);
 bool xsc_call_check(struct xsc_worker *w, unsigned int idx,
 		    const struct xsc_call *c, long *ret);
 long xsc_call_dispatch(struct xsc_worker *w, const struct xsc_call *c);

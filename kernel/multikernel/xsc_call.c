@@ -4,9 +4,11 @@
  * and running one as the registering thread would run it: with its
  * credentials (followed as they change), its seccomp filters and audit.
  */
+#include <linux/atomic.h>
 #include <linux/audit.h>
 #include <linux/cred.h>
 #include <linux/init.h>
+#include <linux/multikernel.h>
 #include <linux/nospec.h>
 #include <linux/posix-timers_types.h>
 #include <linux/sched/signal.h>
@@ -136,6 +138,74 @@ static void xsc_follow_creds(struct xsc_worker *w)
 	w->cred = cred;
 }
 
+/* Changes of any thread's seccomp mode or filters, system-wide. */
+static atomic_t xsc_seccomp_changes = ATOMIC_INIT(0);
+
+/**
+ * xsc_seccomp_changed() - note that a thread's seccomp mode or filters changed
+ *
+ * Called by seccomp once it has set them.  Syscall threads check again,
+ * before their next call, that the threads of their process share them.
+ */
+void xsc_seccomp_changed(void)
+{
+	atomic_inc(&xsc_seccomp_changes);
+}
+
+/**
+ * xsc_seccomp_uniform() - whether a process's threads share their seccomp state
+ * @owner: a thread of the process
+ *
+ * Filters are per thread, but any thread may submit to the page, whose
+ * calls are checked against the owner's.  Syscall threads and io_uring's
+ * workers run no code of the process and are not counted.
+ *
+ * Return: true if every other thread has @owner's mode and filters.
+ */
+bool xsc_seccomp_uniform(struct task_struct *owner)
+{
+#ifdef CONFIG_SECCOMP
+	struct seccomp_filter *filter = READ_ONCE(owner->seccomp.filter);
+	int mode = READ_ONCE(owner->seccomp.mode);
+	struct task_struct *t;
+	bool same = true;
+
+	/* Only the pointers are compared: nothing is dereferenced. */
+	rcu_read_lock();
+	for_each_thread(owner, t) {
+		if (t->flags & PF_IO_WORKER)
+			continue;
+		if (READ_ONCE(t->seccomp.mode) != mode ||
+		    READ_ONCE(t->seccomp.filter) != filter) {
+			same = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return same;
+#else
+	return true;
+#endif
+}
+
+/*
+ * While the process's threads do not share their seccomp state, no call of
+ * the page runs: whose filters would apply is unknown.  Checked again only
+ * after some thread's mode or filters changed.
+ */
+static bool xsc_seccomp_shared(struct xsc_worker *w)
+{
+	int seen = atomic_read(&xsc_seccomp_changes);
+
+	if (w->seccomp_checked && seen == w->seccomp_seen)
+		return true;
+	if (!xsc_seccomp_uniform(w->ctx->owner))
+		return false;
+	w->seccomp_seen = seen;
+	w->seccomp_checked = true;
+	return true;
+}
+
 /* The seccomp verdict on @c, as a trap from the owner would get it. */
 static bool xsc_seccomp_allows(struct xsc_worker *w, unsigned int idx,
 			       const struct xsc_call *c, long *ret)
@@ -148,6 +218,12 @@ static bool xsc_seccomp_allows(struct xsc_worker *w, unsigned int idx,
 	};
 	u32 res;
 	int i;
+
+	if (!xsc_seccomp_shared(w)) {
+		*ret = -EPERM;
+		w->stats.denied++;
+		return false;
+	}
 
 	/* The entry stands for the instruction that made the call. */
 	if (uaddr)

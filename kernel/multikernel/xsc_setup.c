@@ -316,6 +316,11 @@ SYSCALL_DEFINE2(xsc_setup, struct xsc_params __user *, uparams, size_t, usize)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
+	/* Whose seccomp filters would the page's calls get? */
+	if (!xsc_seccomp_uniform(current)) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
 	ctx = xsc_ctx_alloc(&p);
 	if (IS_ERR(ctx)) {
 		ret = PTR_ERR(ctx);

@@ -721,6 +721,112 @@ TEST(seccomp_trap_does_not_run_the_call)
 	run_seccomp_case(_metadata, SECCOMP_RET_TRAP, 0);
 }
 
+/* A thread with a filter of its own (denying write), until told to exit. */
+struct filtered_thread {
+	pthread_t th;
+	int ready;
+	int stop;
+	int result;
+};
+
+static void *filtered_thread_fn(void *arg)
+{
+	struct filtered_thread *ft = arg;
+
+	/* Without TSYNC: this thread's filters only. */
+	ft->result = deny_write(SECCOMP_RET_ERRNO | EACCES);
+	__atomic_store_n(&ft->ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&ft->stop, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	return NULL;
+}
+
+static int filtered_thread_start(struct filtered_thread *ft)
+{
+	memset(ft, 0, sizeof(*ft));
+	if (pthread_create(&ft->th, NULL, filtered_thread_fn, ft))
+		return -1;
+	while (!__atomic_load_n(&ft->ready, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	return ft->result;
+}
+
+static void filtered_thread_stop(struct filtered_thread *ft)
+{
+	__atomic_store_n(&ft->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(ft->th, NULL);
+}
+
+/* A joined thread leaves the thread list a moment later: retry a while. */
+#define GONE_TRIES	200
+
+/*
+ * In a child.  Filters are per thread and any thread can submit to the
+ * page: while a thread has filters of its own, registration and the
+ * page's calls are refused with EPERM, the trap still runs; once it is
+ * gone, both work again.
+ */
+static int divergent_filters_child(int pfd)
+{
+	struct filtered_thread ft;
+	struct pool pl;
+	long r = 0;
+	int i;
+
+	/* A stricter sibling already there. */
+	if (filtered_thread_start(&ft))
+		return 10;
+	if (pool_open(&pl, NULL) != -EPERM)
+		return 11;
+	filtered_thread_stop(&ft);
+	for (i = 0; i < GONE_TRIES && pool_open(&pl, NULL); i++)
+		usleep(10000);
+	if (i == GONE_TRIES)
+		return 12;
+	if (pool_call(&pl, SYS_write, pfd, "a", 1) != 1)
+		return 13;
+
+	/* A sibling that diverges later. */
+	if (filtered_thread_start(&ft))
+		return 14;
+	if (pool_call(&pl, SYS_write, pfd, "b", 1) != -EPERM)
+		return 15;
+	if (write(pfd, "c", 1) != 1)
+		return 16;
+	filtered_thread_stop(&ft);
+	for (i = 0; i < GONE_TRIES; i++) {
+		r = pool_call(&pl, SYS_write, pfd, "d", 1);
+		if (r != -EPERM)
+			break;
+		usleep(10000);
+	}
+	if (r != 1)
+		return 17;
+	pool_close(&pl);
+	return 0;
+}
+
+TEST(seccomp_filters_of_every_thread)
+{
+	int pfd[2], status;
+	char buf[8];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(divergent_filters_child(pfd[1]));
+	close(pfd[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Nothing written through the page while the filters differed. */
+	EXPECT_EQ(3, read(pfd[0], buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "acd", 3));
+	close(pfd[0]);
+}
+
 TEST(fork_child_has_no_access)
 {
 	struct pool pl;
