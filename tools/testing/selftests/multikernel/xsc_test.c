@@ -677,22 +677,42 @@ static int seccomp_child(unsigned int action, int pfd)
 	return 15;
 }
 
+/*
+ * @fn(@arg, fd) in a child, with SIGSYS ignored; what it wrote to the fd
+ * in @buf.  Returns how much that was, or -1.
+ */
+static ssize_t child_writes(int (*fn)(unsigned int arg, int pfd), unsigned int arg,
+			    int *status, char *buf, size_t size)
+{
+	int pfd[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		signal(SIGSYS, SIG_IGN);
+		_exit(fn(arg, pfd[1]));
+	}
+	close(pfd[1]);
+	if (pid < 0 || waitpid(pid, status, 0) != pid)
+		n = -1;
+	else
+		n = read(pfd[0], buf, size);
+	close(pfd[0]);
+	return n;
+}
+
 static void run_seccomp_case(struct __test_metadata *_metadata,
 			     unsigned int action, int want_sig)
 {
-	int pfd[2], status;
 	char buf[8];
-	pid_t pid;
+	int status = -1;
 
-	ASSERT_EQ(0, pipe(pfd));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		signal(SIGSYS, SIG_IGN);
-		_exit(seccomp_child(action, pfd[1]));
-	}
-	close(pfd[1]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* Only the write made before the filter reached the pipe. */
+	EXPECT_EQ(1, child_writes(seccomp_child, action, &status, buf, sizeof(buf)));
+	EXPECT_EQ('a', buf[0]);
 	if (want_sig) {
 		EXPECT_TRUE(WIFSIGNALED(status));
 		EXPECT_EQ(want_sig, WTERMSIG(status));
@@ -700,10 +720,6 @@ static void run_seccomp_case(struct __test_metadata *_metadata,
 		EXPECT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status));
 	}
-	/* Only the write made before the filter reached the pipe. */
-	EXPECT_EQ(1, read(pfd[0], buf, sizeof(buf)));
-	EXPECT_EQ('a', buf[0]);
-	close(pfd[0]);
 }
 
 TEST(seccomp_errno_denies_through_the_page)
@@ -766,7 +782,7 @@ static void filtered_thread_stop(struct filtered_thread *ft)
  * page's calls are refused with EPERM, the trap still runs; once it is
  * gone, both work again.
  */
-static int divergent_filters_child(int pfd)
+static int divergent_filters_child(unsigned int unused, int pfd)
 {
 	struct filtered_thread ft;
 	struct pool pl;
@@ -808,23 +824,14 @@ static int divergent_filters_child(int pfd)
 
 TEST(seccomp_filters_of_every_thread)
 {
-	int pfd[2], status;
 	char buf[8];
-	pid_t pid;
+	int status = -1;
 
-	ASSERT_EQ(0, pipe(pfd));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(divergent_filters_child(pfd[1]));
-	close(pfd[1]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* Nothing written through the page while the filters differed. */
+	EXPECT_EQ(3, child_writes(divergent_filters_child, 0, &status, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "acd", 3));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	/* Nothing written through the page while the filters differed. */
-	EXPECT_EQ(3, read(pfd[0], buf, sizeof(buf)));
-	EXPECT_EQ(0, memcmp(buf, "acd", 3));
-	close(pfd[0]);
 }
 
 TEST(fork_child_has_no_access)
