@@ -105,12 +105,18 @@ static inline unsigned long mk_deleg_stack_top(unsigned long stack_top)
 /*
  * Seccomp tells exception-less system calls that a thread's mode or
  * filters changed: their syscall threads check again that the threads of
- * the process share them.
+ * the process share them.  Procfs asks whether a task is a syscall
+ * thread, which has no /proc/thread-self of its own.
  */
 #ifdef CONFIG_EXCEPTIONLESS_SYSCALL
 void xsc_seccomp_changed(void);
+bool xsc_is_syscall_thread(struct task_struct *tsk);
 #else
 static inline void xsc_seccomp_changed(void) { }
+static inline bool xsc_is_syscall_thread(struct task_struct *tsk)
+{
+	return false;
+}
 #endif
 
 #ifdef CONFIG_MULTIKERNEL

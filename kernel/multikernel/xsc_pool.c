@@ -14,10 +14,12 @@
  * slow call never stalls it.  A thread that finds no work for the idle
  * time sleeps too; the last one to do so sets XSC_HDR_NEED_WAKEUP.
  */
+#include <linux/multikernel.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/task_work.h>
 #include <linux/timekeeping.h>
+#include <linux/xarray.h>
 
 #include "xsc.h"
 
@@ -217,6 +219,22 @@ static bool xsc_keep_polling(struct xsc_worker *w, u64 last_work)
 	       ktime_get_ns() - last_work < ctx->idle_ns;
 }
 
+/* The syscall threads by pid, while they run: procfs asks (thread-self). */
+static DEFINE_XARRAY(xsc_threads);
+
+/**
+ * xsc_is_syscall_thread() - whether a task is a syscall thread
+ * @tsk: the task, PF_IO_WORKER (other tasks are never one)
+ *
+ * Safe in RCU path walk: takes no lock and does not sleep.
+ *
+ * Return: true if @tsk runs the calls of a syscall page.
+ */
+bool xsc_is_syscall_thread(struct task_struct *tsk)
+{
+	return xa_load(&xsc_threads, tsk->pid) == tsk;
+}
+
 static int xsc_worker_fn(void *data)
 {
 	struct xsc_worker *w = data;
@@ -263,6 +281,7 @@ static int xsc_worker_fn(void *data)
 	preempt_notifier_unregister(&w->pn);
 	preempt_enable();
 	xsc_call_exit(w);
+	xa_cmpxchg(&xsc_threads, current->pid, current, NULL, 0);
 
 	spin_lock(&ctx->lock);
 	w->task = NULL;
@@ -291,6 +310,7 @@ int xsc_pool_start(struct xsc_ctx *ctx)
 	int node = cpu_to_node(cpumask_first(ctx->cpus));
 	struct task_struct *tsk;
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < ctx->nr_threads; i++) {
 		struct xsc_worker *w = &ctx->workers[i];
@@ -307,10 +327,15 @@ int xsc_pool_start(struct xsc_ctx *ctx)
 			return PTR_ERR(tsk);
 		}
 		w->task = get_task_struct(tsk);
+		ret = xa_insert(&xsc_threads, tsk->pid, tsk, GFP_KERNEL);
 		set_cpus_allowed_ptr(tsk, ctx->cpus);
 		/* The pinning is part of the registration. */
 		tsk->flags |= PF_NO_SETAFFINITY;
 		wake_up_new_task(tsk);
+		if (ret) {
+			xsc_pool_stop(ctx);
+			return ret;
+		}
 	}
 	return 0;
 }

@@ -498,6 +498,34 @@ static void raise_through_page(int sig, void (*action)(int), long want)
 }
 
 /* A signal a call raises on its caller reaches the process. */
+/*
+ * /proc/thread-self through the page would name the syscall thread: it
+ * fails with ENOENT.  /proc/self means the same from any thread.
+ */
+TEST(thread_self_paths_fail)
+{
+	char buf[64], want[64];
+	struct pool pl;
+	long r;
+
+	ASSERT_EQ(0, pool_open(&pl, NULL));
+	EXPECT_EQ(-ENOENT, pool_call(&pl, SYS_readlink, "/proc/thread-self", buf,
+				     sizeof(buf)));
+	EXPECT_EQ(-ENOENT, pool_call(&pl, SYS_open, "/proc/thread-self/stat", O_RDONLY));
+	r = pool_call(&pl, SYS_readlink, "/proc/self", buf, sizeof(buf) - 1);
+	ASSERT_LT(0, r);
+	buf[r] = '\0';
+	snprintf(want, sizeof(want), "%d", getpid());
+	EXPECT_STREQ(want, buf);
+	/* The trapping call still names this thread. */
+	r = readlink("/proc/thread-self", buf, sizeof(buf) - 1);
+	ASSERT_LT(0, r);
+	buf[r] = '\0';
+	snprintf(want, sizeof(want), "%d/task/%ld", getpid(), (long)syscall(SYS_gettid));
+	EXPECT_STREQ(want, buf);
+	pool_close(&pl);
+}
+
 TEST(signals_raised_go_to_the_caller)
 {
 	static const struct {
