@@ -24,6 +24,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/nodemask.h>
@@ -335,6 +336,48 @@ static vm_fault_t osh_vm_pfn_mkwrite(struct vm_fault *vmf)
 	return ret ? ret : VM_FAULT_NOPAGE;
 }
 
+/*
+ * ptrace and /proc/PID/mem: GUP cannot take a page mapped onto the source
+ * (a special PFN mapping), so access_remote_vm() comes here.  A read sees
+ * what the program would, the source or the copy; a write makes the page
+ * near first, as a write fault does, so the source never changes.
+ */
+static int osh_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			 void *buf, int len, int write)
+{
+	struct osh_region *r = vma->vm_private_data;
+	unsigned long idx = linear_page_index(vma, addr);
+	unsigned int off = offset_in_page(addr);
+	struct page *page;
+	vm_fault_t fault;
+	void *kaddr;
+
+	/* As GUP refuses a forced write to a read-only shared mapping. */
+	if (idx >= r->nr_pages || (write && !(vma->vm_flags & VM_WRITE)))
+		return -EFAULT;
+	len = min_t(int, len, PAGE_SIZE - off);
+	if (write) {
+		fault = osh_fault_near(r, idx);
+		if (fault)
+			return fault & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+	}
+	/* The source stays pinned until the page is near (osh_mark_near()). */
+	down_read(&r->map_lock);
+	/* Pairs with the release in osh_mark_near(): @dst is set. */
+	if (smp_load_acquire(&r->state[idx]) == OSH_NEAR)
+		page = r->dst[idx];
+	else
+		page = r->src[idx];
+	kaddr = kmap_local_page(page);
+	if (write)
+		memcpy(kaddr + off, buf, len);
+	else
+		memcpy(buf, kaddr + off, len);
+	kunmap_local(kaddr);
+	up_read(&r->map_lock);
+	return len;
+}
+
 static const struct vm_operations_struct osh_vm_ops = {
 	.open		= osh_vm_open,
 	.close		= osh_vm_close,
@@ -343,6 +386,7 @@ static const struct vm_operations_struct osh_vm_ops = {
 	.name		= osh_vm_name,
 	.fault		= osh_vm_fault,
 	.pfn_mkwrite	= osh_vm_pfn_mkwrite,
+	.access		= osh_vm_access,
 };
 
 static int osh_mmap(struct file *file, struct vm_area_struct *vma)
@@ -366,6 +410,8 @@ static int osh_mmap(struct file *file, struct vm_area_struct *vma)
 static const struct file_operations osh_fops = {
 	.owner		= THIS_MODULE,
 	.mmap		= osh_mmap,
+	/* msync(MS_SYNC) of the region: nothing to write back. */
+	.fsync		= noop_fsync,
 	.release	= osh_release,
 };
 

@@ -585,6 +585,63 @@ TEST_F_TIMEOUT(ovs, pinnable_after_wait, 60)
 	munmap(src, len);
 }
 
+/*
+ * During the copy, as a debugger sees the region (/proc/PID/mem, the way
+ * ptrace reads and writes) and msync(MS_SYNC): a read gives what the
+ * program reads, a write lands in the region and never in the source, msync
+ * succeeds.  The last page of 16 MiB is still being copied when read.
+ */
+static void debugger_during_copy(struct __test_metadata *_metadata,
+				 unsigned int flags, const char *engine)
+{
+	const size_t len = 16 * MIB, last = len - PAGE_SZ;
+	const uint64_t seed = 0x8180 + flags, word = 0x0123456789abcdefULL;
+	uint64_t got[PAGE_SZ / 8], *src, *to;
+	int fd, done;
+
+	src = map_anon(len);
+	ASSERT_NE(NULL, src);
+	fill(src, len, seed);
+	if (overshadow_create(src, len, (void **)&to, flags)) {
+		munmap(src, len);
+		if (errno == ENODEV && (flags & OVERSHADOW_CREATE_DMA))
+			SKIP(return, "no DMA_MEMCPY channel: the DMA engine is not tested");
+		ASSERT_TRUE(false) TH_LOG("overshadow_create: %s", strerror(errno));
+	}
+	fd = open("/proc/self/mem", O_RDWR);
+	ASSERT_LE(0, fd);
+	done = overshadow_test(to, NULL);
+	EXPECT_EQ((ssize_t)PAGE_SZ, pread(fd, got, PAGE_SZ, (uintptr_t)to + last)) {
+		TH_LOG("read of /proc/self/mem: %s", strerror(errno));
+	}
+	EXPECT_EQ(0, memcmp(got, (char *)src + last, PAGE_SZ));
+	EXPECT_EQ(8, pwrite(fd, &word, 8, (uintptr_t)to + last + 8)) {
+		TH_LOG("write of /proc/self/mem: %s", strerror(errno));
+	}
+	EXPECT_EQ(0, msync(to, len, MS_SYNC)) TH_LOG("msync: %s", strerror(errno));
+	EXPECT_EQ(0, done) TH_LOG("%s engine: the copy ended before it was read", engine);
+	EXPECT_EQ(word, to[(last + 8) / 8]);
+	EXPECT_TRUE(pattern_ok(_metadata, src, len, seed, "source after the write"));
+
+	EXPECT_EQ(0, overshadow_wait(to));
+	EXPECT_EQ(word, to[(last + 8) / 8]);
+	EXPECT_EQ((ssize_t)PAGE_SZ, pread(fd, got, PAGE_SZ, (uintptr_t)to));
+	EXPECT_EQ(0, memcmp(got, src, PAGE_SZ));
+	close(fd);
+	EXPECT_EQ(0, overshadow_destroy(to));
+	munmap(src, len);
+}
+
+TEST_F_TIMEOUT(ovs, debugger_during_copy_cpu, 120)
+{
+	debugger_during_copy(_metadata, OVERSHADOW_CREATE_CPU, "CPU");
+}
+
+TEST_F_TIMEOUT(ovs, debugger_during_copy_dma, 120)
+{
+	debugger_during_copy(_metadata, OVERSHADOW_CREATE_DMA, "DMA");
+}
+
 /* Contents right after create, during the copy and after it. */
 FIXTURE(sizes) {
 	int unused;
