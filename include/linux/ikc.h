@@ -26,6 +26,8 @@ enum ikc_role {
 
 /* Page references one page-transfer message can carry. */
 #define IKC_MAX_PAGE_REFS	(IKC_MSG_MAX / sizeof(struct ikc_page_ref))
+/* Kinds of event a channel's ikc_send_event() callers may merge. */
+#define IKC_EVENT_KEYS		80
 
 /**
  * struct ikc_msg_info - a received message, as checked by ikc_recv()
@@ -52,6 +54,11 @@ struct ikc_msg_info {
  * @notify_rx: doorbells received for this channel
  * @full: sends that found the ring or the pool full
  * @errors: malformed or out-of-range data read from the peer
+ * @room_waits: full rings or pools after which the peer was asked for a
+ *	doorbell once it takes a message
+ * @room_sent: such doorbells sent to the peer
+ * @events_merged: ikc_send_event() messages not sent, the previous one of
+ *	their kind being still unread
  */
 struct ikc_stats {
 	u64 msgs_tx;
@@ -63,6 +70,9 @@ struct ikc_stats {
 	u64 notify_rx;
 	u64 full;
 	u64 errors;
+	u64 room_waits;
+	u64 room_sent;
+	u64 events_merged;
 };
 
 struct ikc_peer;
@@ -121,6 +131,8 @@ struct ikc_device_id {
  * @peer_event: the peer came up (@up true) or went away; optional.  After
  *	a "down" every call on the channel fails with -ENOTCONN until the
  *	device is removed.
+ * @tx_room: the peer took a message after ikc_want_tx_room(); called
+ *	like @rx, between its calls.  Optional; needs @rx.
  */
 struct ikc_driver {
 	struct device_driver driver;
@@ -129,6 +141,7 @@ struct ikc_driver {
 	void (*remove)(struct ikc_device *idev);
 	void (*rx)(struct ikc_device *idev);
 	void (*peer_event)(struct ikc_device *idev, bool up);
+	void (*tx_room)(struct ikc_device *idev);
 };
 
 #define to_ikc_driver(d) container_of_const(d, struct ikc_driver, driver)
@@ -147,6 +160,9 @@ int ikc_send(struct ikc_device *idev, u16 type, u32 tag,
 	     const void *data, size_t len);
 int ikc_send_timeout(struct ikc_device *idev, u16 type, u32 tag,
 		     const void *data, size_t len, unsigned long timeout);
+bool ikc_want_tx_room(struct ikc_device *idev, size_t len);
+int ikc_send_event(struct ikc_device *idev, unsigned int key, u16 type,
+		   u32 tag, const void *data, size_t len);
 int ikc_send_pages(struct ikc_device *idev, u16 type, u32 tag,
 		   const struct ikc_page_ref *refs, unsigned int nr);
 int ikc_recv(struct ikc_device *idev, struct ikc_msg_info *info,

@@ -69,6 +69,7 @@ MK_ABI_AT(ikc_ring_shm, prod, 0);
 MK_ABI_AT(ikc_ring_shm, cons, 64);
 MK_ABI_AT(ikc_ring_shm, want_notify, 68);
 MK_ABI_AT(ikc_ring_shm, notify_apicid, 72);
+MK_ABI_AT(ikc_ring_shm, want_room, 76);
 MK_ABI_SIZE(ikc_ring_shm, 128);
 
 MK_ABI_AT(ikc_slot_desc, service, 0);

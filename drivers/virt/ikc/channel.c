@@ -10,7 +10,10 @@
  *
  * A consumer that sleeps arms its ring; the producer rings the doorbell
  * (the peer's bit in the area, then an IPI to the CPU the consumer named)
- * only then, and counts the doorbells it could skip.
+ * only then, and counts the doorbells it could skip.  The other way
+ * round, a producer that finds the ring or the pool full asks for a
+ * doorbell (want_room), which the consumer rings once it has taken a
+ * message: a full ring resumes at the peer's pace, never a timer's.
  */
 
 #define pr_fmt(fmt) "ikc: " fmt
@@ -77,26 +80,65 @@ static void ikc_channel_break(struct ikc_channel *ch, const char *what)
 		dev_err_ratelimited(&ch->idev->dev, "peer wrote %s: channel stopped\n",
 				    what);
 	wake_up_all(&ch->wq);
+	wake_up_all(&ch->room_wq);
 }
 
-/* Ring the other side's doorbell if it asked for one; tx_lock held. */
-static void ikc_notify(struct ikc_channel *ch)
+/* Ring the other side's doorbell for this channel. */
+static void ikc_ring_bell(struct ikc_channel *ch)
 {
 	struct ikc_peer *peer = ch->peer;
 	__le64 *bell = peer->owner ? &peer->area->peer_doorbell :
 				     &peer->area->owner_doorbell;
 
+	set_bit_le(ch->slot, bell);
+	peer->ops->notify(peer, ikc_shm_read(&ch->tx.shm->notify_apicid));
+}
+
+/* Ring the other side's doorbell if it asked for one; tx_lock held. */
+static void ikc_notify(struct ikc_channel *ch)
+{
 	if (!ikc_ring_needs_notify(&ch->tx)) {
 		atomic64_inc(&ch->st.notify_suppressed);
 		return;
 	}
-	set_bit_le(ch->slot, bell);
-	peer->ops->notify(peer, ikc_shm_read(&ch->tx.shm->notify_apicid));
+	ikc_ring_bell(ch);
 	atomic64_inc(&ch->st.notify_sent);
 }
 
+/* Room may have come in the tx ring or the pool: wake who waits for it. */
+static void ikc_room_event(struct ikc_channel *ch)
+{
+	atomic_inc(&ch->room_seq);
+	if (wq_has_sleeper(&ch->room_wq))
+		wake_up_all(&ch->room_wq);
+}
+
+static bool ikc_room_came(struct ikc_channel *ch, int seq)
+{
+	return atomic_read(&ch->room_seq) != seq || !ikc_usable(ch);
+}
+
+/* The send found no room: the peer rings once it takes a message. */
+static void ikc_want_room(struct ikc_channel *ch)
+{
+	atomic64_inc(&ch->st.room_waits);
+	ikc_ring_want_room(&ch->tx);
+}
+
+/* The event of @key sent last is still in the ring; tx_lock held. */
+static bool ikc_event_unread(struct ikc_channel *ch, int key)
+{
+	u32 pos = ch->event_pos[key];
+
+	if (!pos)
+		return false;
+	/* What the caller changed is visible before we look (ikc_recv()). */
+	smp_mb();
+	return (s32)(pos - ikc_shm_read(&ch->tx.shm->cons)) > 0;
+}
+
 static int __ikc_send(struct ikc_device *idev, struct ikc_msg *msg,
-		      const void *data, size_t len)
+		      const void *data, size_t len, int key)
 {
 	struct ikc_channel *ch = idev->chan;
 	unsigned long flags;
@@ -109,6 +151,11 @@ static int __ikc_send(struct ikc_device *idev, struct ikc_msg *msg,
 	spin_lock_irqsave(&ch->tx_lock, flags);
 	if (!ikc_usable(ch)) {
 		ret = ikc_unusable_errno(ch);
+		goto out;
+	}
+	if (key >= 0 && ikc_event_unread(ch, key)) {
+		atomic64_inc(&ch->st.events_merged);
+		ret = 0;
 		goto out;
 	}
 	if (len > IKC_MSG_INLINE) {
@@ -135,6 +182,8 @@ static int __ikc_send(struct ikc_device *idev, struct ikc_msg *msg,
 			ikc_channel_break(ch, "an impossible consumer index");
 		goto out;
 	}
+	if (key >= 0)
+		ch->event_pos[key] = ch->tx.prod;
 	atomic64_inc(&ch->st.msgs_tx);
 	atomic64_add(len, &ch->st.bytes_tx);
 	ikc_notify(ch);
@@ -162,9 +211,39 @@ int ikc_send(struct ikc_device *idev, u16 type, u32 tag,
 {
 	struct ikc_msg msg = { .type = cpu_to_le16(type), .tag = cpu_to_le32(tag) };
 
-	return __ikc_send(idev, &msg, data, len);
+	return __ikc_send(idev, &msg, data, len, -1);
 }
 EXPORT_SYMBOL_GPL(ikc_send);
+
+/**
+ * ikc_send_event() - send a message that only says "look again"
+ * @idev: the channel
+ * @key: which kind of event, below IKC_EVENT_KEYS
+ * @type: service-defined type
+ * @tag: service-defined value
+ * @data: the payload ...
+ * @len: ... and its length
+ *
+ * For messages whose meaning is "state in shared memory changed" (a
+ * virtio kick or used-buffer notification): while the last one of the
+ * same @key is still unread, the new one is merged into it, since the
+ * peer looks at the state only after it has taken the message (see
+ * ikc_recv()), the new change included.  So a slow peer finds at most one
+ * such message per key waiting, not a ring full of them.  Context and
+ * locking as ikc_send().
+ *
+ * Return: as ikc_send(); 0 also when merged.
+ */
+int ikc_send_event(struct ikc_device *idev, unsigned int key, u16 type,
+		   u32 tag, const void *data, size_t len)
+{
+	struct ikc_msg msg = { .type = cpu_to_le16(type), .tag = cpu_to_le32(tag) };
+
+	if (WARN_ON_ONCE(key >= IKC_EVENT_KEYS))
+		return -EINVAL;
+	return __ikc_send(idev, &msg, data, len, key);
+}
+EXPORT_SYMBOL_GPL(ikc_send_event);
 
 /**
  * ikc_send_timeout() - send a message, waiting for room
@@ -175,29 +254,88 @@ EXPORT_SYMBOL_GPL(ikc_send);
  * @len: ... and its length
  * @timeout: how long to wait for room, in jiffies
  *
+ * Sleeps until the peer, having taken a message, rings the doorbell (or
+ * this kernel frees pool blocks by taking one).  May be called from a
+ * driver's rx callback: the wake-up comes from the doorbell itself.
+ *
  * Return: as ikc_send(), and -ETIMEDOUT when there was no room in time,
  * -EINTR when a signal came.
  */
 int ikc_send_timeout(struct ikc_device *idev, u16 type, u32 tag,
 		     const void *data, size_t len, unsigned long timeout)
 {
-	unsigned long deadline = jiffies + timeout;
-	int ret;
+	struct ikc_channel *ch = idev->chan;
+	long left = timeout;
+	int ret, seq;
 
 	might_sleep();
 	for (;;) {
+		seq = atomic_read(&ch->room_seq);
 		ret = ikc_send(idev, type, tag, data, len);
 		if (ret != -EAGAIN)
 			return ret;
-		if (time_after(jiffies, deadline))
+		ikc_want_room(ch);
+		/* Room made before the peer saw the request rings no bell. */
+		ret = ikc_send(idev, type, tag, data, len);
+		if (ret != -EAGAIN)
+			return ret;
+		if (!left)
 			return -ETIMEDOUT;
-		if (signal_pending(current))
+		left = wait_event_interruptible_timeout(ch->room_wq,
+							ikc_room_came(ch, seq),
+							left);
+		if (left < 0)
 			return -EINTR;
-		/* The consumer frees room without telling us: look again. */
-		usleep_range(20, 100);
 	}
 }
 EXPORT_SYMBOL_GPL(ikc_send_timeout);
+
+/* Could a message of @len bytes go now?  A hint: nothing is claimed. */
+static bool ikc_tx_fits(struct ikc_channel *ch, size_t len)
+{
+	unsigned int nr = ikc_nr_blocks(len), start, run = 0;
+	u32 used = ch->tx.prod - ikc_shm_read(&ch->tx.shm->cons);
+
+	if (used >= IKC_RING_ENTRIES)
+		return used > IKC_RING_ENTRIES;	/* the send then fails */
+	if (len <= IKC_MSG_INLINE)
+		return true;
+	for (start = 0; start < IKC_POOL_BLOCKS; start++) {
+		run = test_bit_le(start, ch->hdr->pool_map) ? 0 : run + 1;
+		if (run == nr)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * ikc_want_tx_room() - have the driver told when a send may fit again
+ * @idev: the channel, whose driver has rx and tx_room callbacks
+ * @len: the payload length that found no room
+ *
+ * For senders that may neither sleep nor poll: after ikc_send() returned
+ * -EAGAIN, record what is to be sent, then call this.  The driver's
+ * tx_room callback runs once the peer has taken a message (or this kernel
+ * freed pool blocks); it may also run for nothing.  Any context but NMI.
+ *
+ * Return: true when such a message may fit already (the peer made room
+ * before it saw the request, which then rings no bell): send again now,
+ * and call this again if that fails.
+ */
+bool ikc_want_tx_room(struct ikc_device *idev, size_t len)
+{
+	struct ikc_channel *ch = idev->chan;
+	unsigned long flags;
+	bool fits;
+
+	WRITE_ONCE(ch->room_cb, true);
+	ikc_want_room(ch);
+	spin_lock_irqsave(&ch->tx_lock, flags);
+	fits = !ikc_usable(ch) || ikc_tx_fits(ch, len);
+	spin_unlock_irqrestore(&ch->tx_lock, flags);
+	return fits;
+}
+EXPORT_SYMBOL_GPL(ikc_want_tx_room);
 
 /**
  * ikc_send_pages() - send references to physical pages (page transfer)
@@ -224,9 +362,40 @@ int ikc_send_pages(struct ikc_device *idev, u16 type, u32 tag,
 
 	if (!nr || nr > IKC_MAX_PAGE_REFS)
 		return -EINVAL;
-	return __ikc_send(idev, &msg, refs, nr * sizeof(*refs));
+	return __ikc_send(idev, &msg, refs, nr * sizeof(*refs), -1);
 }
 EXPORT_SYMBOL_GPL(ikc_send_pages);
+
+static void ikc_queue_rx_work(struct ikc_channel *ch)
+{
+	unsigned int cpu = READ_ONCE(ch->rx_cpu);
+
+	if (ch->peer->ops->unbound_rx)
+		queue_work(system_unbound_wq, &ch->rx_work);
+	else if (cpu_online(cpu))
+		queue_work_on(cpu, ikc_wq, &ch->rx_work);
+	else	/* given to a partition since: here, then */
+		queue_work(ikc_wq, &ch->rx_work);
+}
+
+/*
+ * A message was taken and its pool blocks freed; rx_lock held.  The
+ * barrier of ikc_ring_room_wanted() also orders the take before what the
+ * caller reads next.
+ */
+static void ikc_taken(struct ikc_channel *ch, bool freed_blocks)
+{
+	if (ikc_ring_room_wanted(&ch->rx)) {
+		ikc_ring_bell(ch);
+		atomic64_inc(&ch->st.room_sent);
+	}
+	/* The pool serves both ways: our own sends may wait for the blocks. */
+	if (freed_blocks) {
+		ikc_room_event(ch);
+		if (READ_ONCE(ch->room_cb))
+			ikc_queue_rx_work(ch);
+	}
+}
 
 /**
  * ikc_recv() - take a message from a channel
@@ -234,6 +403,9 @@ EXPORT_SYMBOL_GPL(ikc_send_pages);
  * @info: out: what it is
  * @buf: out: its payload ...
  * @size: ... for at most this many bytes
+ *
+ * The message is marked taken before the caller reads anything else of
+ * the peer's (a full barrier): what ikc_send_event() relies on.
  *
  * Return: 0; -EAGAIN when there is none; -EMSGSIZE when the payload was
  * larger than @size (the message is dropped); -ENOTCONN; -EPROTO when the
@@ -277,6 +449,7 @@ int ikc_recv(struct ikc_device *idev, struct ikc_msg_info *info,
 		ikc_pool_free(ch, block, le16_to_cpu(msg.nr_blocks));
 	atomic64_inc(&ch->st.msgs_rx);
 	atomic64_add(info->len, &ch->st.bytes_rx);
+	ikc_taken(ch, flags & IKC_MSG_POOL);
 out:
 	mutex_unlock(&ch->rx_lock);
 	return ret;
@@ -358,6 +531,10 @@ static void ikc_rx_work(struct work_struct *work)
 		return;
 	}
 	while (ikc_usable(ch)) {
+		/* Perhaps the peer rang because it took a message of ours. */
+		if (READ_ONCE(ch->room_cb) && xchg(&ch->room_cb, false) &&
+		    drv->tx_room)
+			drv->tx_room(idev);
 		ikc_ring_arm(&ch->rx, false);
 		drv->rx(idev);
 		if (ikc_poll_rx(ch))
@@ -390,15 +567,10 @@ EXPORT_SYMBOL_GPL(ikc_stop_rx);
  */
 void ikc_channel_kick_rx(struct ikc_channel *ch)
 {
-	unsigned int cpu = READ_ONCE(ch->rx_cpu);
-
 	atomic64_inc(&ch->st.notify_rx);
-	if (ch->peer->ops->unbound_rx)
-		queue_work(system_unbound_wq, &ch->rx_work);
-	else if (cpu_online(cpu))
-		queue_work_on(cpu, ikc_wq, &ch->rx_work);
-	else	/* given to a partition since: here, then */
-		queue_work(ikc_wq, &ch->rx_work);
+	/* Senders waiting for room wake here, not in the work they may be. */
+	ikc_room_event(ch);
+	ikc_queue_rx_work(ch);
 }
 
 /**
@@ -412,6 +584,7 @@ void ikc_channel_quiesce(struct ikc_channel *ch)
 	mutex_lock(&ch->rx_lock);
 	mutex_unlock(&ch->rx_lock);
 	wake_up_all(&ch->wq);
+	wake_up_all(&ch->room_wq);
 	cancel_work_sync(&ch->rx_work);
 }
 
@@ -468,6 +641,7 @@ struct ikc_channel *ikc_channel_create(struct ikc_peer *peer, unsigned int slot)
 	mutex_init(&ch->rx_lock);
 	INIT_WORK(&ch->rx_work, ikc_rx_work);
 	init_waitqueue_head(&ch->wq);
+	init_waitqueue_head(&ch->room_wq);
 	ikc_channel_set_cpu(ch, ikc_default_cpu(slot));
 	return ch;
 }
@@ -511,6 +685,9 @@ static struct ikc_stat_attr ikc_stat_attrs[] = {
 	{ IKC_STAT_ATTR(notify_rx), IKC_STAT(notify_rx) },
 	{ IKC_STAT_ATTR(full), IKC_STAT(full) },
 	{ IKC_STAT_ATTR(errors), IKC_STAT(errors) },
+	{ IKC_STAT_ATTR(room_waits), IKC_STAT(room_waits) },
+	{ IKC_STAT_ATTR(room_sent), IKC_STAT(room_sent) },
+	{ IKC_STAT_ATTR(events_merged), IKC_STAT(events_merged) },
 };
 
 /* Filled in from ikc_stat_attrs[] before the bus is registered. */
@@ -638,6 +815,9 @@ void ikc_get_stats(struct ikc_device *idev, struct ikc_stats *stats)
 	stats->notify_rx = atomic64_read(&ch->st.notify_rx);
 	stats->full = atomic64_read(&ch->st.full);
 	stats->errors = atomic64_read(&ch->st.errors);
+	stats->room_waits = atomic64_read(&ch->st.room_waits);
+	stats->room_sent = atomic64_read(&ch->st.room_sent);
+	stats->events_merged = atomic64_read(&ch->st.events_merged);
 }
 EXPORT_SYMBOL_GPL(ikc_get_stats);
 

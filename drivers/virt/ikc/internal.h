@@ -45,6 +45,8 @@ int ikc_ring_consume(struct ikc_ring *r, struct ikc_msg *msg);
 int ikc_ring_pending(struct ikc_ring *r);
 bool ikc_ring_needs_notify(struct ikc_ring *r);
 void ikc_ring_arm(struct ikc_ring *r, bool want_notify);
+void ikc_ring_want_room(struct ikc_ring *r);
+bool ikc_ring_room_wanted(struct ikc_ring *r);
 int ikc_msg_check(const struct ikc_msg *msg);
 
 /* ---- transports ---- */
@@ -88,6 +90,12 @@ struct ikc_transport_ops {
  * @rx_lock: one consumer at a time
  * @rx_work: runs the driver's rx callback on @rx_cpu
  * @wq: ikc_recv_wait() callers
+ * @room_wq: ikc_send_timeout() callers waiting for room
+ * @room_seq: bumped whenever room may have come: a doorbell, or a pool
+ *	block this kernel freed
+ * @room_cb: ikc_want_tx_room() was called: call the driver's tx_room
+ * @event_pos: per key of ikc_send_event(), one past the ring index of the
+ *	last event message sent, or 0; under @tx_lock
  * @rx_cpu: the CPU that handles this channel's doorbells
  * @poll_us: busy-poll this long for more messages before sleeping
  * @broken: the peer wrote something invalid: the channel is dead
@@ -106,6 +114,10 @@ struct ikc_channel {
 	struct mutex rx_lock;		/* the rx ring */
 	struct work_struct rx_work;
 	wait_queue_head_t wq;
+	wait_queue_head_t room_wq;
+	atomic_t room_seq;
+	bool room_cb;
+	u32 event_pos[IKC_EVENT_KEYS];
 	unsigned int rx_cpu;
 	unsigned int poll_us;
 	bool broken;
@@ -113,6 +125,7 @@ struct ikc_channel {
 		atomic64_t msgs_tx, msgs_rx, bytes_tx, bytes_rx;
 		atomic64_t notify_sent, notify_suppressed, notify_rx;
 		atomic64_t full, errors;
+		atomic64_t room_waits, room_sent, events_merged;
 	} st;
 };
 

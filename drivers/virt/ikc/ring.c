@@ -147,6 +147,40 @@ void ikc_ring_arm(struct ikc_ring *r, bool want_notify)
 }
 
 /**
+ * ikc_ring_want_room() - ask the consumer for a doorbell once it takes a
+ *	message
+ * @r: the producer's view, after ikc_ring_produce() found no room (or
+ *	the pool none)
+ *
+ * Pairs with ikc_ring_room_wanted(): either the consumer sees the request
+ * after its next take, or the producer's next attempt, which the caller
+ * makes after this, sees the room.
+ */
+void ikc_ring_want_room(struct ikc_ring *r)
+{
+	ikc_shm_write(&r->shm->want_room, 1);
+	/* The request is visible before the caller looks at the ring again. */
+	smp_mb();
+}
+
+/**
+ * ikc_ring_room_wanted() - did the producer ask to hear of room?
+ * @r: the consumer's view, after it took messages and freed their pool
+ *	blocks
+ *
+ * Return: true once per request: ring the producer's doorbell.
+ */
+bool ikc_ring_room_wanted(struct ikc_ring *r)
+{
+	/* Our index is published before we look at the producer's request. */
+	smp_mb();
+	if (!ikc_shm_read(&r->shm->want_room))
+		return false;
+	/* The producer may set it again at any time: take it atomically. */
+	return xchg((__force u32 *)&r->shm->want_room, 0) != 0;
+}
+
+/**
  * ikc_msg_check() - check a message copied out of a ring
  * @msg: the private copy
  *

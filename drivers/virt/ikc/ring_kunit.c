@@ -202,6 +202,32 @@ static void msg_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ikc_msg_check(&m), -EPROTO);
 }
 
+/* A producer that found the ring full hears of room exactly once. */
+static void ring_room_request(struct kunit *test)
+{
+	struct ring_fixture *f = test->priv;
+	struct ikc_msg m;
+	u32 i;
+
+	msg_of(&m, 0);
+	KUNIT_EXPECT_FALSE(test, ikc_ring_room_wanted(&f->cons));
+	for (i = 0; i < IKC_RING_ENTRIES; i++)
+		KUNIT_ASSERT_EQ(test, ikc_ring_produce(&f->prod, &m), 0);
+	KUNIT_ASSERT_EQ(test, ikc_ring_produce(&f->prod, &m), -EAGAIN);
+	ikc_ring_want_room(&f->prod);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(f->shm.want_room), 1);
+	KUNIT_ASSERT_EQ(test, ikc_ring_consume(&f->cons, &m), 0);
+	KUNIT_EXPECT_TRUE(test, ikc_ring_room_wanted(&f->cons));
+	/* Taken: the next message rings no bell until asked again. */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(f->shm.want_room), 0);
+	KUNIT_ASSERT_EQ(test, ikc_ring_consume(&f->cons, &m), 0);
+	KUNIT_EXPECT_FALSE(test, ikc_ring_room_wanted(&f->cons));
+	/* Any value a peer writes is just a request. */
+	f->shm.want_room = cpu_to_le32(0xdeadbeef);
+	KUNIT_EXPECT_TRUE(test, ikc_ring_room_wanted(&f->cons));
+	KUNIT_EXPECT_FALSE(test, ikc_ring_room_wanted(&f->cons));
+}
+
 static struct kunit_case ikc_ring_cases[] = {
 	KUNIT_CASE(ring_empty),
 	KUNIT_CASE(ring_full),
@@ -210,6 +236,7 @@ static struct kunit_case ikc_ring_cases[] = {
 	KUNIT_CASE(ring_bad_consumer_index),
 	KUNIT_CASE(ring_own_index_private),
 	KUNIT_CASE(ring_notify),
+	KUNIT_CASE(ring_room_request),
 	KUNIT_CASE(msg_limits),
 	{}
 };

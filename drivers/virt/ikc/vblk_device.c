@@ -179,6 +179,13 @@ static void vblk_rx(struct ikc_device *idev)
 	ikc_vbe_rx(&vblk->vbe);
 }
 
+static void vblk_tx_room(struct ikc_device *idev)
+{
+	struct vblk *vblk = dev_get_drvdata(&idev->dev);
+
+	ikc_vbe_tx_room(&vblk->vbe);
+}
+
 static void vblk_peer_event(struct ikc_device *idev, bool up)
 {
 	struct vblk *vblk = dev_get_drvdata(&idev->dev);
@@ -269,6 +276,7 @@ static struct ikc_driver vblk_driver = {
 	.probe		= vblk_probe,
 	.remove		= vblk_remove,
 	.rx		= vblk_rx,
+	.tx_room	= vblk_tx_room,
 	.peer_event	= vblk_peer_event,
 };
 

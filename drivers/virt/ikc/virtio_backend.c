@@ -28,6 +28,9 @@
 #define IKC_VBE_NOTIFY_CONFIG	VIRTIO_IKC_MAX_QUEUES	/* notify_pending bit */
 #define IKC_VBE_SEND_TIMEOUT	(HZ / 2)
 
+/* Each queue's used notifications merge under a key of their own. */
+static_assert(VIRTIO_IKC_MAX_QUEUES <= IKC_EVENT_KEYS);
+
 /**
  * ikc_vbe_peer_error() - count something bad the peer did
  * @vbe: the device
@@ -42,12 +45,34 @@ void ikc_vbe_peer_error(struct ikc_vbe *vbe, const char *what, int err)
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_peer_error);
 
+/**
+ * ikc_vbe_defer() - run work on the device's workqueue
+ * @vbe: the device
+ * @work: the work: a queue's, or one of the device's own
+ *
+ * Return: false when the device is stopped and the work was not queued.
+ */
+bool ikc_vbe_defer(struct ikc_vbe *vbe, struct work_struct *work)
+{
+	struct workqueue_struct *wq;
+	bool queued = false;
+
+	rcu_read_lock();
+	wq = rcu_dereference(vbe->wq);
+	if (wq) {
+		queue_work(wq, work);
+		queued = true;
+	}
+	rcu_read_unlock();
+	return queued;
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_defer);
+
 static void ikc_vbe_flush_notify(struct ikc_vbe *vbe)
 {
 	struct virtio_ikc_config_changed cfg = {};
 	struct virtio_ikc_notify n = {};
 	struct ikc_device *idev = READ_ONCE(vbe->idev);
-	struct workqueue_struct *wq;
 	unsigned int bit;
 	int ret;
 
@@ -61,17 +86,19 @@ static void ikc_vbe_flush_notify(struct ikc_vbe *vbe)
 			ret = ikc_send(idev, VIRTIO_IKC_CONFIG_CHANGED, 0, &cfg,
 				       sizeof(cfg));
 		} else {
+			/* One unread per queue is enough: it names no buffer. */
 			n.index = cpu_to_le16(bit);
-			ret = ikc_send(idev, VIRTIO_IKC_USED, 0, &n, sizeof(n));
+			ret = ikc_send_event(idev, bit, VIRTIO_IKC_USED, 0, &n,
+					     sizeof(n));
 		}
-		/* Never wait for the peer here: retry from the work. */
+		/*
+		 * Never wait for the peer here: it rings once it takes a
+		 * message, and ikc_vbe_tx_room() sends the rest.
+		 */
 		if (ret == -EAGAIN) {
 			set_bit(bit, vbe->notify_pending);
-			rcu_read_lock();
-			wq = rcu_dereference(vbe->wq);
-			if (wq)
-				queue_delayed_work(wq, &vbe->notify_work, 1);
-			rcu_read_unlock();
+			if (ikc_want_tx_room(idev, sizeof(cfg)))
+				ikc_vbe_defer(vbe, &vbe->notify_work);
 			return;
 		}
 	}
@@ -79,8 +106,7 @@ static void ikc_vbe_flush_notify(struct ikc_vbe *vbe)
 
 static void ikc_vbe_notify_work(struct work_struct *work)
 {
-	struct ikc_vbe *vbe = container_of(to_delayed_work(work),
-					   struct ikc_vbe, notify_work);
+	struct ikc_vbe *vbe = container_of(work, struct ikc_vbe, notify_work);
 
 	ikc_vbe_flush_notify(vbe);
 }
@@ -141,29 +167,6 @@ static bool ikc_vbe_queue_running(struct ikc_vbe_queue *q)
 }
 
 /**
- * ikc_vbe_defer() - run work on the device's workqueue
- * @vbe: the device
- * @work: the work: a queue's, or one of the device's own
- *
- * Return: false when the device is stopped and the work was not queued.
- */
-bool ikc_vbe_defer(struct ikc_vbe *vbe, struct work_struct *work)
-{
-	struct workqueue_struct *wq;
-	bool queued = false;
-
-	rcu_read_lock();
-	wq = rcu_dereference(vbe->wq);
-	if (wq) {
-		queue_work(wq, work);
-		queued = true;
-	}
-	rcu_read_unlock();
-	return queued;
-}
-EXPORT_SYMBOL_GPL(ikc_vbe_defer);
-
-/**
  * ikc_vbe_kick() - have a queue's work run
  * @vbe: the device
  * @index: the queue
@@ -178,6 +181,19 @@ void ikc_vbe_kick(struct ikc_vbe *vbe, unsigned int index)
 		ikc_vbe_defer(vbe, &vbe->vq[index].work);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_kick);
+
+/**
+ * ikc_vbe_tx_room() - the peer took a message after a full ring
+ * @vbe: the device
+ *
+ * Call from the IKC driver's tx_room callback: notifications held back
+ * for want of room go now.
+ */
+void ikc_vbe_tx_room(struct ikc_vbe *vbe)
+{
+	ikc_vbe_defer(vbe, &vbe->notify_work);
+}
+EXPORT_SYMBOL_GPL(ikc_vbe_tx_room);
 
 /**
  * ikc_vbe_queue_notify() - tell the driver about used buffers if it wants
@@ -872,7 +888,7 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 	atomic_set(&vbe->needs_reset, 0);
 	atomic_set(&vbe->generation, 0);
 	atomic_long_set(&vbe->errors, 0);
-	INIT_DELAYED_WORK(&vbe->notify_work, ikc_vbe_notify_work);
+	INIT_WORK(&vbe->notify_work, ikc_vbe_notify_work);
 
 	vbe->vq = kcalloc(desc->nr_queues, sizeof(*vbe->vq), GFP_KERNEL);
 	if (!vbe->vq)
@@ -931,7 +947,7 @@ void ikc_vbe_stop(struct ikc_vbe *vbe)
 	if (!wq)
 		return;
 	synchronize_rcu();
-	cancel_delayed_work_sync(&vbe->notify_work);
+	cancel_work_sync(&vbe->notify_work);
 	destroy_workqueue(wq);
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_stop);

@@ -120,7 +120,8 @@ struct ikc_vbe_desc {
  * @vq: the queues
  * @wq: where queue work runs; NULL once stopped (RCU)
  * @notify_pending: notifications to (re)send: queue bits, then config
- * @notify_work: retries notifications the channel had no room for
+ * @notify_work: sends notifications the channel had no room for, once
+ *	the peer made room
  * @errors: bad messages, requests and ring errors from the peer
  */
 struct ikc_vbe {
@@ -141,7 +142,7 @@ struct ikc_vbe {
 	struct workqueue_struct __rcu *wq;
 
 	DECLARE_BITMAP(notify_pending, VIRTIO_IKC_MAX_QUEUES + 1);
-	struct delayed_work notify_work;
+	struct work_struct notify_work;
 	atomic_long_t errors;
 };
 
@@ -166,6 +167,7 @@ int ikc_vbe_init(struct ikc_vbe *vbe, struct ikc_device *idev,
 void ikc_vbe_stop(struct ikc_vbe *vbe);
 void ikc_vbe_destroy(struct ikc_vbe *vbe);
 void ikc_vbe_rx(struct ikc_vbe *vbe);
+void ikc_vbe_tx_room(struct ikc_vbe *vbe);
 void ikc_vbe_peer_event(struct ikc_vbe *vbe, bool up);
 
 bool ikc_vbe_defer(struct ikc_vbe *vbe, struct work_struct *work);

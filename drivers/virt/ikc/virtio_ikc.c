@@ -359,7 +359,9 @@ static int vi_send_kick(struct virtio_ikc *vi, unsigned int index,
 	if (timeout)
 		return ikc_send_timeout(vi->idev, VIRTIO_IKC_KICK, 0, &n,
 					sizeof(n), timeout);
-	return ikc_send(vi->idev, VIRTIO_IKC_KICK, 0, &n, sizeof(n));
+	/* While the last kick of the queue is unread, it covers this one. */
+	return ikc_send_event(vi->idev, index, VIRTIO_IKC_KICK, 0, &n,
+			      sizeof(n));
 }
 
 static void vi_kick_work(struct work_struct *work)

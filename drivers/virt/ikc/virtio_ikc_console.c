@@ -235,6 +235,13 @@ static void vcon_rx(struct ikc_device *idev)
 	ikc_vbe_rx(&vcon->vbe);
 }
 
+static void vcon_tx_room(struct ikc_device *idev)
+{
+	struct vcon *vcon = dev_get_drvdata(&idev->dev);
+
+	ikc_vbe_tx_room(&vcon->vbe);
+}
+
 static void vcon_peer_event(struct ikc_device *idev, bool up)
 {
 	struct vcon *vcon = dev_get_drvdata(&idev->dev);
@@ -543,6 +550,7 @@ static struct ikc_driver vcon_driver = {
 	.probe		= vcon_probe,
 	.remove		= vcon_remove,
 	.rx		= vcon_rx,
+	.tx_room	= vcon_tx_room,
 	.peer_event	= vcon_peer_event,
 };
 

@@ -319,6 +319,13 @@ static void vnet_rx(struct ikc_device *idev)
 	ikc_vbe_rx(&vnet->vbe);
 }
 
+static void vnet_tx_room(struct ikc_device *idev)
+{
+	struct vnet *vnet = dev_get_drvdata(&idev->dev);
+
+	ikc_vbe_tx_room(&vnet->vbe);
+}
+
 static void vnet_peer_event(struct ikc_device *idev, bool up)
 {
 	struct vnet *vnet = dev_get_drvdata(&idev->dev);
@@ -397,6 +404,7 @@ static struct ikc_driver vnet_driver = {
 	.probe		= vnet_probe,
 	.remove		= vnet_remove,
 	.rx		= vnet_rx,
+	.tx_room	= vnet_tx_room,
 	.peer_event	= vnet_peer_event,
 };
 

@@ -29,7 +29,7 @@
 #include <linux/types.h>
 
 #define IKC_AREA_MAGIC		0x41434b49	/* "IKCA" */
-#define IKC_AREA_VERSION	1
+#define IKC_AREA_VERSION	2
 #define IKC_MAX_SLOTS		16
 #define IKC_RING_ENTRIES	64	/* a power of two */
 
@@ -116,6 +116,9 @@ struct ikc_page_ref {
  * @cons: messages consumed, free running; written by the consumer only
  * @want_notify: the consumer sleeps: send a doorbell after producing
  * @notify_apicid: the consumer's CPU that takes the doorbell
+ * @want_room: the producer found the ring or the pool full: the consumer
+ *	clears this and rings the producer's doorbell after it takes a
+ *	message; set by the producer, cleared by the consumer (atomically)
  * @pad1: to the end of the cache line
  */
 struct ikc_ring_shm {
@@ -124,7 +127,8 @@ struct ikc_ring_shm {
 	__le32 cons;
 	__le32 want_notify;
 	__le32 notify_apicid;
-	__le32 pad1[13];
+	__le32 want_room;
+	__le32 pad1[12];
 };
 
 /**

@@ -142,6 +142,29 @@ TEST_F(loop, poll_suppresses_doorbells)
 	EXPECT_EQ(-EINVAL, ikc_dev_write(srv, "poll_us", "-1"));
 }
 
+/*
+ * A stream fills the ring and the pool: the sender asks the server for a
+ * doorbell once it takes a message, and goes on when it rings, not by
+ * polling.
+ */
+TEST_F(loop, full_ring_resumes_on_doorbell)
+{
+	char chan[48], srv[48];
+
+	ikc_chan(chan, sizeof(chan), self->b, 3);
+	ikc_chan(srv, sizeof(srv), self->a, 3);
+	ASSERT_EQ(0, ikc_pingpong(chan, "stream 20000 300"));
+	ksft_print_msg("client: ring or pool full %lld times, %lld room requests;"
+		       " server: %lld room doorbells\n", ikc_stat(chan, "full"),
+		       ikc_stat(chan, "room_waits"), ikc_stat(srv, "room_sent"));
+	EXPECT_GT(ikc_stat(chan, "room_waits"), 0);
+	EXPECT_GT(ikc_stat(srv, "room_sent"), 0);
+	EXPECT_LE(ikc_stat(srv, "room_sent"), ikc_stat(chan, "room_waits"));
+	EXPECT_EQ(20001, ikc_stat(srv, "msgs_rx"));
+	EXPECT_EQ(0, ikc_stat(chan, "errors"));
+	EXPECT_EQ(0, ikc_stat(srv, "errors"));
+}
+
 /* Handling CPUs can be moved; the channel keeps working. */
 TEST_F(loop, handling_cpu)
 {
