@@ -293,10 +293,8 @@ bool ikc_vbe_notify_enable(struct ikc_vbe_queue *q)
 }
 EXPORT_SYMBOL_GPL(ikc_vbe_notify_enable);
 
-static void ikc_vbe_queue_work(struct work_struct *work)
+static void ikc_vbe_run_queue(struct ikc_vbe_queue *q)
 {
-	struct ikc_vbe_queue *q = container_of(work, struct ikc_vbe_queue,
-					       work);
 	struct ikc_vbe *vbe = q->vbe;
 	bool more = false;
 
@@ -309,6 +307,11 @@ static void ikc_vbe_queue_work(struct work_struct *work)
 	/* Let others run; the work carries on. */
 	if (more)
 		ikc_vbe_kick(vbe, q->index);
+}
+
+static void ikc_vbe_queue_work(struct work_struct *work)
+{
+	ikc_vbe_run_queue(container_of(work, struct ikc_vbe_queue, work));
 }
 
 static void ikc_vbe_set_running_locked(struct ikc_vbe *vbe, bool run)
@@ -733,8 +736,15 @@ static void ikc_vbe_handle_kick(struct ikc_vbe *vbe,
 		ikc_vbe_peer_error(vbe, "kick", info->type);
 		return;
 	}
-	/* A kick before DRIVER_OK is looked at when DRIVER_OK comes. */
-	ikc_vbe_kick(vbe, index);
+	/*
+	 * A kick before DRIVER_OK is looked at when DRIVER_OK comes.  A
+	 * front end that spins until its buffer is used is served here, a
+	 * wake-up sooner than from the queue's work.
+	 */
+	if (vbe->desc.inline_queues & BIT_ULL(index))
+		ikc_vbe_run_queue(&vbe->vq[index]);
+	else
+		ikc_vbe_kick(vbe, index);
 }
 
 static void ikc_vbe_peer_lost(struct ikc_vbe *vbe)

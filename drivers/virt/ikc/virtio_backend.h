@@ -92,6 +92,9 @@ struct ikc_vbe_ops {
  * @queue_size: largest ring size, a power of two
  * @config_len: size of the config space, at most VIRTIO_IKC_MAX_CONFIG
  * @ops: its callbacks
+ * @inline_queues: queues whose kicks are served in the channel's rx
+ *	callback rather than queued: short work a front end waits for with
+ *	its CPU spinning (a console's transmitq)
  */
 struct ikc_vbe_desc {
 	const char *name;
@@ -101,6 +104,7 @@ struct ikc_vbe_desc {
 	unsigned int queue_size;
 	unsigned int config_len;
 	const struct ikc_vbe_ops *ops;
+	u64 inline_queues;
 };
 
 /**

@@ -226,6 +226,8 @@ static const struct ikc_vbe_desc vcon_vbe_desc = {
 	.queue_size	= VCON_QUEUE_SIZE,
 	.config_len	= sizeof(struct virtio_console_config),
 	.ops		= &vcon_vbe_ops,
+	/* hvc_console spins until each write is taken. */
+	.inline_queues	= BIT_ULL(VCON_TX_QUEUE),
 };
 
 static void vcon_rx(struct ikc_device *idev)

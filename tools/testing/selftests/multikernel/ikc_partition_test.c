@@ -196,6 +196,159 @@ TEST_F_TIMEOUT(part, console, 120)
 	close(fd);
 }
 
+#define PASTE_SIZE	65536
+
+/* The partition's console, raw, at its shell's prompt; -1 on failure. */
+static int open_console(const char *chan)
+{
+	char tty[32], path[64], buf[8192];
+	struct termios t;
+	size_t len = 0;
+	int fd;
+
+	if (ikc_dev_read(chan, "tty_name", tty, sizeof(tty)) <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/dev/%s", tty);
+	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	tcgetattr(fd, &t);
+	cfmakeraw(&t);
+	tcsetattr(fd, TCSANOW, &t);
+	if (!ikc_read_until(fd, buf, sizeof(buf), &len,
+			    TEST_PART_MARK " shell on hvc0", 30000)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Write @len bytes of @out to the console @fd while reading what comes
+ * back, until @mark shows up or @ms pass; the tail of what came is left in
+ * @tail.  Return the milliseconds it took, or -1 on a timeout.
+ */
+static long long console_exchange(int fd, const char *out, size_t len,
+				  const char *mark, int ms, char *tail,
+				  size_t tail_size, size_t *got)
+{
+	long long start = ikc_now_ms(), end = start + ms;
+	struct pollfd pfd = { .fd = fd };
+	size_t sent = 0, have = 0;
+	char buf[4096];
+	ssize_t n;
+
+	*got = 0;
+	tail[0] = '\0';
+	while (ikc_now_ms() < end) {
+		pfd.events = POLLIN | (sent < len ? POLLOUT : 0);
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		if (pfd.revents & POLLOUT) {
+			n = write(fd, out + sent, len - sent);
+			if (n > 0)
+				sent += n;
+		}
+		if (!(pfd.revents & POLLIN))
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		*got += n;
+		/* Keep the newest bytes in @tail. */
+		if ((size_t)n >= tail_size) {
+			memcpy(tail, buf + n - (tail_size - 1), tail_size - 1);
+			have = tail_size - 1;
+		} else {
+			if (have + n >= tail_size) {
+				memmove(tail, tail + have + n - (tail_size - 1),
+					tail_size - 1 - n);
+				have = tail_size - 1 - n;
+			}
+			memcpy(tail + have, buf, n);
+			have += n;
+		}
+		tail[have] = '\0';
+		if (sent == len && strstr(tail, mark))
+			return ikc_now_ms() - start;
+	}
+	return -1;
+}
+
+/*
+ * Text pasted into the partition's shell is echoed back while it arrives:
+ * traffic both ways at once, measured against the two directions alone
+ * (output of the partition, input without echo) in the same run.  A
+ * console that resumed a full ring from a timer, and echoed a character
+ * per host round trip, took minutes; with doorbells for room and batched
+ * echo it takes a few times the slower direction (each echo batch still
+ * waits for a host round trip).  The bound catches the first kind of
+ * stall; the aim, both ways at the slower direction's rate, is not met
+ * yet.  No byte may be lost, and the shell answers after.
+ */
+TEST_F_TIMEOUT(part, console_paste, 300)
+{
+	/* Markers computed by the shell: the echoed command lacks them. */
+	static const char out_cmd[] =
+		"head -c $((1<<16)) /dev/zero | tr '\\0' x; echo; echo O-$((2*3))\r";
+	static const char in_cmd[] =
+		"stty raw -echo; echo R-$((2*2)); head -c $((1<<16)) >/tmp/in;"
+		" stty sane; wc -c </tmp/in; echo I-$((4*2))\r";
+	static const char paste_cmd[] =
+		"echo R-$((3*3)); head -c $((1<<16)) >/tmp/p; wc -c </tmp/p;"
+		" echo P-$((5*2))\r";
+	long long t_out, t_in, t_paste, full0, full1, kicks0, kicks1;
+	char chan[48], tail[2048], *data;
+	size_t got, i;
+	int fd;
+
+	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
+	fd = open_console(chan);
+	ASSERT_GE(fd, 0) TH_LOG("no shell on the console of %s", chan);
+	data = malloc(PASTE_SIZE);
+	ASSERT_NE(NULL, data);
+	/* Lines of 63 letters: nothing a tty in either mode changes. */
+	for (i = 0; i < PASTE_SIZE; i++)
+		data[i] = i % 64 == 63 ? '\n' : 'a' + i % 64 % 26;
+
+	/* Output alone. */
+	t_out = console_exchange(fd, out_cmd, strlen(out_cmd), "O-6", 120000,
+				 tail, sizeof(tail), &got);
+	ASSERT_GE(t_out, 0) TH_LOG("no end of the output: \"%s\"", tail);
+	EXPECT_GE(got, PASTE_SIZE);
+
+	/* Input alone: raw, no echo. */
+	ASSERT_LT(0, console_exchange(fd, in_cmd, strlen(in_cmd), "R-4", 30000,
+				      tail, sizeof(tail), &got))
+		TH_LOG("no prompt for the input: \"%s\"", tail);
+	t_in = console_exchange(fd, data, PASTE_SIZE, "I-8", 120000, tail,
+				sizeof(tail), &got);
+	ASSERT_GE(t_in, 0) TH_LOG("no end of the input: \"%s\"", tail);
+	EXPECT_NE(NULL, strstr(tail, "65536")) TH_LOG("input lost: \"%s\"", tail);
+
+	/* Both at once: pasted into a cooked tty, which echoes. */
+	ASSERT_LT(0, console_exchange(fd, paste_cmd, strlen(paste_cmd), "R-9",
+				      30000, tail, sizeof(tail), &got))
+		TH_LOG("no prompt for the paste: \"%s\"", tail);
+	full0 = ikc_stat(chan, "full");
+	kicks0 = ikc_stat(chan, "msgs_rx");
+	t_paste = console_exchange(fd, data, PASTE_SIZE, "P-10", 240000, tail,
+				   sizeof(tail), &got);
+	full1 = ikc_stat(chan, "full");
+	kicks1 = ikc_stat(chan, "msgs_rx");
+	ASSERT_GE(t_paste, 0)
+		TH_LOG("the shell did not answer after the paste: \"%s\"", tail);
+	EXPECT_NE(NULL, strstr(tail, "65536")) TH_LOG("paste lost: \"%s\"", tail);
+	EXPECT_GE(got, PASTE_SIZE);
+	ksft_print_msg("64 KiB: output %lld ms, input %lld ms, paste with echo %lld ms;"
+		       " ring full %lld times, %lld messages from the partition\n",
+		       t_out, t_in, t_paste, full1 - full0, kicks1 - kicks0);
+	EXPECT_LE(t_paste, 15 * (t_out > t_in ? t_out : t_in) + 5000);
+	EXPECT_EQ(0, ikc_dev_num(chan, "errors"));
+	free(data);
+	close(fd);
+}
+
 /* What the partition may not reach or may not say is refused. */
 TEST_F_TIMEOUT(part, refused, 300)
 {
