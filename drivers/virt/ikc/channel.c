@@ -294,10 +294,10 @@ EXPORT_SYMBOL_GPL(ikc_send_timeout);
 static bool ikc_tx_fits(struct ikc_channel *ch, size_t len)
 {
 	unsigned int nr = ikc_nr_blocks(len), start, run = 0;
-	u32 used = ch->tx.prod - ikc_shm_read(&ch->tx.shm->cons);
+	int room = ikc_ring_room(&ch->tx);
 
-	if (used >= IKC_RING_ENTRIES)
-		return used > IKC_RING_ENTRIES;	/* the send then fails */
+	if (room <= 0)
+		return room < 0;	/* a bad index: the send then fails */
 	if (len <= IKC_MSG_INLINE)
 		return true;
 	for (start = 0; start < IKC_POOL_BLOCKS; start++) {

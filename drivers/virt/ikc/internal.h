@@ -40,6 +40,7 @@ void ikc_ring_init_producer(struct ikc_ring *r, struct ikc_ring_shm *shm,
 			    struct ikc_msg *msgs);
 void ikc_ring_init_consumer(struct ikc_ring *r, struct ikc_ring_shm *shm,
 			    struct ikc_msg *msgs);
+int ikc_ring_room(struct ikc_ring *r);
 int ikc_ring_produce(struct ikc_ring *r, const struct ikc_msg *msg);
 int ikc_ring_consume(struct ikc_ring *r, struct ikc_msg *msg);
 int ikc_ring_pending(struct ikc_ring *r);

@@ -54,6 +54,22 @@ void ikc_ring_init_consumer(struct ikc_ring *r, struct ikc_ring_shm *shm,
 }
 
 /**
+ * ikc_ring_room() - how many messages a ring has room for
+ * @r: the producer's view
+ *
+ * Return: the count, or -EPROTO when the consumer's published index is
+ * impossible.
+ */
+int ikc_ring_room(struct ikc_ring *r)
+{
+	u32 used = r->prod - ikc_shm_read(&r->shm->cons);
+
+	if (used > IKC_RING_ENTRIES)
+		return -EPROTO;
+	return IKC_RING_ENTRIES - used;
+}
+
+/**
  * ikc_ring_produce() - put a message into a ring
  * @r: the producer's view
  * @msg: the message
@@ -63,11 +79,11 @@ void ikc_ring_init_consumer(struct ikc_ring *r, struct ikc_ring_shm *shm,
  */
 int ikc_ring_produce(struct ikc_ring *r, const struct ikc_msg *msg)
 {
-	u32 used = r->prod - ikc_shm_read(&r->shm->cons);
+	int room = ikc_ring_room(r);
 
-	if (used > IKC_RING_ENTRIES)
-		return -EPROTO;
-	if (used == IKC_RING_ENTRIES)
+	if (room < 0)
+		return room;
+	if (!room)
 		return -EAGAIN;
 	/*
 	 * The consumer's index is read before the slot is overwritten: it

@@ -158,6 +158,46 @@ TEST_F_TIMEOUT(part, traffic, 1200)
 	}
 }
 
+#define PASTE_SIZE	65536
+
+/*
+ * Open the partition's console on channel @chan, raw, and read it until
+ * the kernel message the partition prints once its shell runs (kept for
+ * us if it came before we opened the tty); what came is left in @buf.
+ * Return the fd, -ENODEV without a tty, -ETIMEDOUT without the message,
+ * or another -errno.
+ */
+static int open_console(const char *chan, char *buf, size_t size, size_t *len)
+{
+	char tty[32], path[64];
+	struct termios t;
+	int fd, err;
+
+	*len = 0;
+	buf[0] = '\0';
+	if (ikc_dev_read(chan, "tty_name", tty, sizeof(tty)) <= 0)
+		return -ENODEV;
+	snprintf(path, sizeof(path), "/dev/%s", tty);
+	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (tcgetattr(fd, &t))
+		goto fail;
+	cfmakeraw(&t);
+	if (tcsetattr(fd, TCSANOW, &t))
+		goto fail;
+	if (!ikc_read_until(fd, buf, size, len, TEST_PART_MARK " shell on hvc0",
+			    30000)) {
+		close(fd);
+		return -ETIMEDOUT;
+	}
+	return fd;
+fail:
+	err = -errno;
+	close(fd);
+	return err;
+}
+
 /*
  * The partition's console over IKC: its kernel messages come out of the
  * host's tty, and a command typed there runs in the partition's shell on
@@ -165,28 +205,17 @@ TEST_F_TIMEOUT(part, traffic, 1200)
  */
 TEST_F_TIMEOUT(part, console, 120)
 {
-	char chan[48], tty[32], path[64], buf[8192];
-	struct termios t;
-	size_t len = 0;
+	char chan[48], buf[8192];
+	size_t len;
 	int fd;
 
 	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
-	ASSERT_GT(ikc_dev_read(chan, "tty_name", tty, sizeof(tty)), 0)
+	fd = open_console(chan, buf, sizeof(buf), &len);
+	ASSERT_NE(-ENODEV, fd)
 		TH_LOG("%s has no tty: is CONFIG_IKC_VIRTIO_CONSOLE set?", chan);
-	snprintf(path, sizeof(path), "/dev/%s", tty);
-	fd = open(path, O_RDWR | O_NOCTTY);
-	ASSERT_GE(fd, 0) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_EQ(0, tcgetattr(fd, &t));
-	cfmakeraw(&t);
-	ASSERT_EQ(0, tcsetattr(fd, TCSANOW, &t));
-
-	/*
-	 * A kernel message the partition printed once its init ran, kept
-	 * for us if it came before we opened the tty.
-	 */
-	EXPECT_TRUE(ikc_read_until(fd, buf, sizeof(buf), &len,
-				   TEST_PART_MARK " shell on hvc0", 30000))
-		TH_LOG("no kernel messages on %s: got \"%.200s\"", path, buf);
+	ASSERT_GE(fd, 0)
+		TH_LOG("no kernel messages on the console of %s (%s): got \"%.200s\"",
+		       chan, strerror(-fd), buf);
 	/* Its shell computes what we ask: the text crossed both ways. */
 	ASSERT_EQ(20, write(fd, "echo IKC-$((6 * 7))\r", 20));
 	EXPECT_TRUE(ikc_read_until(fd, buf, sizeof(buf), &len, "IKC-42", 30000))
@@ -194,33 +223,6 @@ TEST_F_TIMEOUT(part, console, 120)
 		       len > 300 ? buf + len - 300 : buf);
 	EXPECT_EQ(0, ikc_dev_num(chan, "errors"));
 	close(fd);
-}
-
-#define PASTE_SIZE	65536
-
-/* The partition's console, raw, at its shell's prompt; -1 on failure. */
-static int open_console(const char *chan)
-{
-	char tty[32], path[64], buf[8192];
-	struct termios t;
-	size_t len = 0;
-	int fd;
-
-	if (ikc_dev_read(chan, "tty_name", tty, sizeof(tty)) <= 0)
-		return -1;
-	snprintf(path, sizeof(path), "/dev/%s", tty);
-	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	tcgetattr(fd, &t);
-	cfmakeraw(&t);
-	tcsetattr(fd, TCSANOW, &t);
-	if (!ikc_read_until(fd, buf, sizeof(buf), &len,
-			    TEST_PART_MARK " shell on hvc0", 30000)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /*
@@ -303,8 +305,8 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	int fd;
 
 	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
-	fd = open_console(chan);
-	ASSERT_GE(fd, 0) TH_LOG("no shell on the console of %s", chan);
+	fd = open_console(chan, tail, sizeof(tail), &got);
+	ASSERT_GE(fd, 0) TH_LOG("no shell on the console of %s: %s", chan, strerror(-fd));
 	data = malloc(PASTE_SIZE);
 	ASSERT_NE(NULL, data);
 	/* Lines of 63 letters: nothing a tty in either mode changes. */
