@@ -13,7 +13,8 @@
  * faults map either the source page (as a special PFN mapping, read-only:
  * the mapping asks for write notification, so a write reaches
  * ->pfn_mkwrite) or the near page (an ordinary page, with rmap and
- * refcount, so GUP works on it), chosen by the per-page state.
+ * refcount, so GUP works on it), chosen by the per-page state.  GUP that
+ * meets a source page asks ->pin_special, which copies that page first.
  * unmap_mapping_range() on the file's own address space removes a chunk's
  * stale mappings wherever they are, without the engine touching the
  * process's mmap_lock.
@@ -337,6 +338,29 @@ static vm_fault_t osh_vm_pfn_mkwrite(struct vm_fault *vmf)
 }
 
 /*
+ * A pin (O_DIRECT I/O, vmsplice(), process_vm_readv()) of a page still
+ * mapped onto the source: GUP cannot take the special entry, so the page
+ * is copied now, as a write fault does.  Taking @map_lock once waits out
+ * the zap that goes with the switch to near, so GUP's next look faults in
+ * the copy and does not come back here.
+ */
+static int osh_vm_pin_special(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct osh_region *r = vma->vm_private_data;
+	unsigned long idx = linear_page_index(vma, addr);
+	vm_fault_t fault;
+
+	if (idx >= r->nr_pages)
+		return -EFAULT;
+	fault = osh_fault_near(r, idx);
+	if (fault)
+		return fault & VM_FAULT_OOM ? -ENOMEM : -EINTR;
+	down_read(&r->map_lock);
+	up_read(&r->map_lock);
+	return 0;
+}
+
+/*
  * ptrace and /proc/PID/mem: GUP cannot take a page mapped onto the source
  * (a special PFN mapping), so access_remote_vm() comes here.  A read sees
  * what the program would, the source or the copy; a write makes the page
@@ -387,6 +411,7 @@ static const struct vm_operations_struct osh_vm_ops = {
 	.fault		= osh_vm_fault,
 	.pfn_mkwrite	= osh_vm_pfn_mkwrite,
 	.access		= osh_vm_access,
+	.pin_special	= osh_vm_pin_special,
 };
 
 static int osh_mmap(struct file *file, struct vm_area_struct *vma)

@@ -67,6 +67,7 @@ struct overshadow_args {
  * @pages_dma: pages copied by a DMA channel
  * @pages_cpu: pages copied by the CPU engine
  * @pages_early: pages copied ahead of the engine because they were written
+ *	or pinned
  * @pages_dma_failed: pages whose DMA failed and that the CPU copied instead
  * @engine: OVERSHADOW_ENGINE_* of the region
  * @node: near node

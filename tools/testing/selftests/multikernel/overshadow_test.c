@@ -585,29 +585,78 @@ TEST_F_TIMEOUT(ovs, pinnable_after_wait, 60)
 	munmap(src, len);
 }
 
+/* Tests run with each copy engine in turn. */
+FIXTURE(engine) {
+	int unused;
+};
+
+FIXTURE_VARIANT(engine) {
+	unsigned int flags;
+	const char *name;
+};
+
+FIXTURE_VARIANT_ADD(engine, cpu) {
+	.flags = OVERSHADOW_CREATE_CPU,
+	.name = "CPU",
+};
+
+FIXTURE_VARIANT_ADD(engine, dma) {
+	.flags = OVERSHADOW_CREATE_DMA,
+	.name = "DMA",
+};
+
+FIXTURE_SETUP(engine)
+{
+	const char *why = overshadow_missing();
+
+	if (why)
+		SKIP(return, "%s", why);
+}
+
+FIXTURE_TEARDOWN(engine)
+{
+}
+
+/*
+ * A source of @len bytes filled from @seed, in *@srcp, and its region made
+ * by the engine @flags name; NULL after a skip (no DMA channel) or a failed
+ * assertion, with nothing left mapped.
+ */
+static void *create_with_engine(struct __test_metadata *_metadata,
+				unsigned int flags, size_t len, uint64_t seed,
+				void *srcp)
+{
+	void *src, *to;
+
+	src = map_anon(len);
+	ASSERT_NE(NULL, src);
+	fill(src, len, seed);
+	*(void **)srcp = src;
+	if (!overshadow_create(src, len, &to, flags))
+		return to;
+	munmap(src, len);
+	if (errno == ENODEV && (flags & OVERSHADOW_CREATE_DMA))
+		SKIP(return NULL, "no DMA_MEMCPY channel: the DMA engine is not tested");
+	ASSERT_TRUE(false) TH_LOG("overshadow_create: %s", strerror(errno));
+	return NULL;
+}
+
 /*
  * During the copy, as a debugger sees the region (/proc/PID/mem, the way
  * ptrace reads and writes) and msync(MS_SYNC): a read gives what the
  * program reads, a write lands in the region and never in the source, msync
  * succeeds.  The last page of 16 MiB is still being copied when read.
  */
-static void debugger_during_copy(struct __test_metadata *_metadata,
-				 unsigned int flags, const char *engine)
+TEST_F_TIMEOUT(engine, debugger_during_copy, 120)
 {
 	const size_t len = 16 * MIB, last = len - PAGE_SZ;
-	const uint64_t seed = 0x8180 + flags, word = 0x0123456789abcdefULL;
+	const uint64_t seed = 0x8180 + variant->flags, word = 0x0123456789abcdefULL;
 	uint64_t got[PAGE_SZ / 8], *src, *to;
 	int fd, done;
 
-	src = map_anon(len);
-	ASSERT_NE(NULL, src);
-	fill(src, len, seed);
-	if (overshadow_create(src, len, (void **)&to, flags)) {
-		munmap(src, len);
-		if (errno == ENODEV && (flags & OVERSHADOW_CREATE_DMA))
-			SKIP(return, "no DMA_MEMCPY channel: the DMA engine is not tested");
-		ASSERT_TRUE(false) TH_LOG("overshadow_create: %s", strerror(errno));
-	}
+	to = create_with_engine(_metadata, variant->flags, len, seed, &src);
+	if (!to)
+		return;
 	fd = open("/proc/self/mem", O_RDWR);
 	ASSERT_LE(0, fd);
 	done = overshadow_test(to, NULL);
@@ -619,7 +668,9 @@ static void debugger_during_copy(struct __test_metadata *_metadata,
 		TH_LOG("write of /proc/self/mem: %s", strerror(errno));
 	}
 	EXPECT_EQ(0, msync(to, len, MS_SYNC)) TH_LOG("msync: %s", strerror(errno));
-	EXPECT_EQ(0, done) TH_LOG("%s engine: the copy ended before it was read", engine);
+	EXPECT_EQ(0, done) {
+		TH_LOG("%s engine: the copy ended before it was read", variant->name);
+	}
 	EXPECT_EQ(word, to[(last + 8) / 8]);
 	EXPECT_TRUE(pattern_ok(_metadata, src, len, seed, "source after the write"));
 
@@ -632,14 +683,135 @@ static void debugger_during_copy(struct __test_metadata *_metadata,
 	munmap(src, len);
 }
 
-TEST_F_TIMEOUT(ovs, debugger_during_copy_cpu, 120)
+#define RAMDISK		"/dev/ram0"
+
+/* One page at @to through O_DIRECT to the ramdisk and back; 0 or errno. */
+static int direct_round_trip(const void *to, void *back)
 {
-	debugger_during_copy(_metadata, OVERSHADOW_CREATE_CPU, "CPU");
+	int fd, ret = 0;
+
+	fd = open(RAMDISK, O_RDWR | O_DIRECT);
+	if (fd < 0)
+		return errno;
+	errno = EIO;
+	if (pwrite(fd, to, PAGE_SZ, 0) != (ssize_t)PAGE_SZ ||
+	    pread(fd, back, PAGE_SZ, 0) != (ssize_t)PAGE_SZ)
+		ret = errno;
+	close(fd);
+	return ret;
 }
 
-TEST_F_TIMEOUT(ovs, debugger_during_copy_dma, 120)
+/*
+ * The calls that pin a page and read it, on pages @first.. of @to (a copy
+ * of @src): O_DIRECT pwrite() (to the ramdisk, read back), vmsplice(),
+ * process_vm_readv(), MADV_POPULATE_READ and _WRITE.  Each uses its own
+ * page; every byte must be the source's.
+ */
+static void pin_calls(struct __test_metadata *_metadata, const char *src,
+		      char *to, size_t first, const char *when)
 {
-	debugger_during_copy(_metadata, OVERSHADOW_CREATE_DMA, "DMA");
+	char *page = to + first * PAGE_SZ, *want = (char *)src + first * PAGE_SZ;
+	struct iovec local, remote;
+	int pfd[2], err;
+	char *buf;
+
+	buf = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+
+	err = direct_round_trip(page, buf);
+	EXPECT_EQ(0, err) TH_LOG("%s: O_DIRECT: %s", when, strerror(err));
+	EXPECT_EQ(0, memcmp(buf, want, PAGE_SZ)) TH_LOG("%s: O_DIRECT bytes", when);
+
+	page += PAGE_SZ;
+	want += PAGE_SZ;
+	ASSERT_EQ(0, pipe(pfd));
+	local.iov_base = page;
+	local.iov_len = PAGE_SZ;
+	EXPECT_EQ((ssize_t)PAGE_SZ, vmsplice(pfd[1], &local, 1, 0)) {
+		TH_LOG("%s: vmsplice: %s", when, strerror(errno));
+	}
+	memset(buf, 0, PAGE_SZ);
+	EXPECT_EQ((ssize_t)PAGE_SZ, read(pfd[0], buf, PAGE_SZ));
+	EXPECT_EQ(0, memcmp(buf, want, PAGE_SZ)) TH_LOG("%s: vmsplice bytes", when);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	page += PAGE_SZ;
+	want += PAGE_SZ;
+	local.iov_base = buf;
+	remote.iov_base = page;
+	local.iov_len = PAGE_SZ;
+	remote.iov_len = PAGE_SZ;
+	memset(buf, 0, PAGE_SZ);
+	EXPECT_EQ((ssize_t)PAGE_SZ, process_vm_readv(getpid(), &local, 1,
+						     &remote, 1, 0)) {
+		TH_LOG("%s: process_vm_readv: %s", when, strerror(errno));
+	}
+	EXPECT_EQ(0, memcmp(buf, want, PAGE_SZ)) {
+		TH_LOG("%s: process_vm_readv bytes", when);
+	}
+
+	page += PAGE_SZ;
+	want += PAGE_SZ;
+	EXPECT_EQ(0, madvise(page, 4 * PAGE_SZ, MADV_POPULATE_READ)) {
+		TH_LOG("%s: MADV_POPULATE_READ: %s", when, strerror(errno));
+	}
+	EXPECT_EQ(0, madvise(page + 4 * PAGE_SZ, 4 * PAGE_SZ,
+			     MADV_POPULATE_WRITE)) {
+		TH_LOG("%s: MADV_POPULATE_WRITE: %s", when, strerror(errno));
+	}
+	EXPECT_EQ(0, memcmp(page, want, 8 * PAGE_SZ)) {
+		TH_LOG("%s: bytes after MADV_POPULATE_*", when);
+	}
+	munmap(buf, PAGE_SZ);
+}
+
+/* Pages pin_calls() copies ahead of the engine: 3 pins, 4 populated writes. */
+#define PIN_CALLS_EARLY	7
+#define PIN_CALLS_PAGES	11
+
+/*
+ * Calls that pin the region, during the copy and after it: each works on
+ * pages not yet copied (copied first, counted as early) and on copied
+ * ones, and the bytes are the source's.  16 MiB: the last pages are still
+ * being copied when they are pinned.
+ */
+TEST_F_TIMEOUT(engine, pins_during_copy, 120)
+{
+	const size_t len = 16 * MIB, pages = len / PAGE_SZ;
+	const uint64_t seed = 0x9170 + variant->flags;
+	struct overshadow_status before, after;
+	char *src, *to;
+
+	if (access(RAMDISK, W_OK))
+		SKIP(return, "no %s: O_DIRECT is not tested", RAMDISK);
+	to = create_with_engine(_metadata, variant->flags, len, seed, &src);
+	if (!to)
+		return;
+	ASSERT_EQ(0, overshadow_test(to, &before));
+	/* Map the source under the pages first, as a program that read them. */
+	EXPECT_EQ(0, memcmp(to + (pages - PIN_CALLS_PAGES) * PAGE_SZ,
+			    src + (pages - PIN_CALLS_PAGES) * PAGE_SZ,
+			    PIN_CALLS_PAGES * PAGE_SZ));
+	pin_calls(_metadata, src, to, pages - PIN_CALLS_PAGES, "during");
+	EXPECT_EQ(0, overshadow_test(to, &after)) {
+		TH_LOG("%s engine: the copy ended before the pins", variant->name);
+	}
+	ksft_print_msg("%s engine: %llu pages copied early for the pins, %llu of %zu KiB done\n",
+		       variant->name, after.pages_early - before.pages_early,
+		       after.done >> 10, len >> 10);
+	EXPECT_LE(PIN_CALLS_EARLY, after.pages_early - before.pages_early);
+
+	ASSERT_EQ(0, overshadow_wait(to));
+	ASSERT_EQ(1, overshadow_test(to, &before));
+	pin_calls(_metadata, src, to, 0, "after");
+	ASSERT_EQ(1, overshadow_test(to, &after));
+	EXPECT_EQ(before.pages_early, after.pages_early);
+	EXPECT_TRUE(pattern_ok(_metadata, to, len, seed, "to"));
+	EXPECT_TRUE(pattern_ok(_metadata, src, len, seed, "source"));
+	EXPECT_EQ(0, overshadow_destroy(to));
+	munmap(src, len);
 }
 
 /* Contents right after create, during the copy and after it. */
