@@ -384,10 +384,11 @@ static void vi_kick_work(struct work_struct *work)
 }
 
 /*
- * virtqueue_kick() comes with spinlocks held and interrupts off (the hvc
- * console then spins until the device used the buffer), so the kick is
- * sent right away where IKC allows it; from hard irq or a full ring it
- * is deferred to a work item that may run on another CPU.
+ * virtqueue_kick() comes with spinlocks held and interrupts off, then the
+ * hvc console spins until the device used the buffer: the kick must go at
+ * once, from hard irq too (the console prints from irq_work, and a work
+ * item could only run on another CPU, which may be spinning on the same
+ * port's lock).  Only from NMI or on a full ring is it deferred.
  */
 static bool vi_notify(struct virtqueue *vq)
 {
@@ -397,7 +398,7 @@ static bool vi_notify(struct virtqueue *vq)
 	if (READ_ONCE(vi->broken))
 		return false;
 
-	if (!in_hardirq() && !in_nmi()) {
+	if (!in_nmi()) {
 		ret = vi_send_kick(vi, vq->index, 0);
 		if (!ret)
 			return true;

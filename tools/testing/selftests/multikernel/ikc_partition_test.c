@@ -351,6 +351,67 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	close(fd);
 }
 
+/* NMIs the host's CPUs took, from /proc/interrupts; -1 if unknown. */
+static long long host_nmis(void)
+{
+	char line[4096], *p, *end;
+	long long sum = -1;
+	FILE *f;
+
+	f = fopen("/proc/interrupts", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, "NMI:", 4))
+			continue;
+		for (p += 4, sum = 0;; p = end) {
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+		}
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * A backtrace of all the partition's CPUs (sysrq l: an NMI to each other
+ * CPU of the partition, never to the host's): every CPU answers, the
+ * output from interrupt context reaches the console, and the shell goes
+ * on.
+ */
+TEST_F_TIMEOUT(part, sysrq_backtrace, 180)
+{
+	static const char cmd[] =
+		"echo l >/proc/sysrq-trigger; sleep 1;"
+		" echo BT-$(dmesg | grep -c 'NMI backtrace for cpu')-of-$(nproc);"
+		" echo END-$((2*3))\r";
+	char chan[48], tail[2048], *bt;
+	int fd, n, seen = -1, cpus = -1;
+	long long nmis;
+	size_t got;
+
+	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
+	fd = open_console(chan, tail, sizeof(tail), &got);
+	ASSERT_GE(fd, 0) TH_LOG("no shell on the console of %s: %s", chan, strerror(-fd));
+	nmis = host_nmis();
+	ASSERT_LE(0, console_exchange(fd, cmd, strlen(cmd), "END-6", 60000,
+				      tail, sizeof(tail), &got)) {
+		TH_LOG("the partition stopped answering after sysrq l: \"%s\"", tail);
+	}
+	bt = strstr(tail, "BT-");
+	ASSERT_NE(NULL, bt);
+	n = sscanf(bt, "BT-%d-of-%d", &seen, &cpus);
+	ASSERT_EQ(2, n) TH_LOG("\"%s\"", bt);
+	EXPECT_LT(1, cpus);
+	EXPECT_EQ(cpus, seen) TH_LOG("backtraces of %d of %d CPUs", seen, cpus);
+	EXPECT_EQ(nmis, host_nmis()) TH_LOG("the host's CPUs took NMIs");
+	close(fd);
+}
+
 /* What the partition may not reach or may not say is refused. */
 TEST_F_TIMEOUT(part, refused, 300)
 {
