@@ -283,10 +283,10 @@ static long long console_exchange(int fd, const char *out, size_t len,
  * (output of the partition, input without echo) in the same run.  A
  * console that resumed a full ring from a timer, and echoed a character
  * per host round trip, took minutes; with doorbells for room and batched
- * echo it takes a few times the slower direction (each echo batch still
- * waits for a host round trip).  The bound catches the first kind of
- * stall; the aim, both ways at the slower direction's rate, is not met
- * yet.  No byte may be lost, and the shell answers after.
+ * echo it takes a few times the slower direction (each echo batch, about
+ * a chunk of input, still waits for a host round trip).  The bound catches
+ * the first kind of stall; the aim, both ways at the slower direction's
+ * rate, is not met yet.  No byte may be lost, and the shell answers after.
  */
 TEST_F_TIMEOUT(part, console_paste, 300)
 {
