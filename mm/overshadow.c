@@ -361,10 +361,11 @@ static int osh_vm_pin_special(struct vm_area_struct *vma, unsigned long addr)
 }
 
 /*
- * ptrace and /proc/PID/mem: GUP cannot take a page mapped onto the source
- * (a special PFN mapping), so access_remote_vm() comes here.  A read sees
- * what the program would, the source or the copy; a write makes the page
- * near first, as a write fault does, so the source never changes.
+ * ptrace and /proc/PID/mem when GUP failed on a page mapped onto the
+ * source (->pin_special found no memory for the copy, or was killed):
+ * access_remote_vm() comes here.  A read sees what the program would, the
+ * source or the copy; a write makes the page near first, as a write fault
+ * does, so the source never changes.
  */
 static int osh_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			 void *buf, int len, int write)
