@@ -194,6 +194,14 @@ if want deleg; then
 		mkexec "$id" $b calls "$f" 5000
 		echo "== deleg_bench: read, partition (delegated)"
 		mkexec "$id" $b read "$f"
+		echo "== deleg_bench: calls, partition (delegated, copy-based: mkexec -c)"
+		mkexec -c "$id" $b calls "$f" 5000
+		echo "== deleg_bench: read, partition (delegated, copy-based: mkexec -c)"
+		mkexec -c "$id" $b read "$f"
+		echo "== deleg_bench: calls, partition (delegated, pre-mapped: mkexec -m)"
+		mkexec -m "$id" $b calls "$f" 5000
+		echo "== deleg_bench: read, partition (delegated, pre-mapped: mkexec -m)"
+		mkexec -m "$id" $b read "$f"
 		echo "== deleg_bench: threads, partition (delegated), 1 channel"
 		mkexec "$id" $b threads "$f" 2000 1 2 4 6
 		mkctl stop "$id"

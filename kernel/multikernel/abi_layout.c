@@ -178,6 +178,7 @@ static_assert(sizeof(struct virtio_ikc_config_read_resp) <= VIRTIO_IKC_MSG_MAX);
 
 /* System call delegation, v1 */
 MK_ABI_AT(mk_deleg_launch, version, 0);
+MK_ABI_AT(mk_deleg_launch, flags, 4);
 MK_ABI_AT(mk_deleg_launch, strings_len, 8);
 MK_ABI_AT(mk_deleg_launch, image_len, 12);
 MK_ABI_AT(mk_deleg_launch, argc, 16);
@@ -189,8 +190,12 @@ MK_ABI_AT(mk_deleg_launch, va_end, 40);
 MK_ABI_SIZE(mk_deleg_launch, 48);
 MK_ABI_SIZE(mk_deleg_status, 8);
 MK_ABI_AT(mk_deleg_call, nr, 8);
+MK_ABI_AT(mk_deleg_call, flags, 12);
 MK_ABI_AT(mk_deleg_call, args, 16);
 MK_ABI_SIZE(mk_deleg_call, 64);
+MK_ABI_AT(mk_deleg_premap, va, 8);
+MK_ABI_AT(mk_deleg_premap, zaps, 24);
+MK_ABI_AT(mk_deleg_premap, pa, 32);
 MK_ABI_AT(mk_deleg_return, ret, 8);
 MK_ABI_AT(mk_deleg_return, signal, 16);
 MK_ABI_SIZE(mk_deleg_return, 24);
@@ -199,6 +204,7 @@ MK_ABI_SIZE(mk_deleg_page, 16);
 MK_ABI_AT(mk_deleg_page_done, pa, 8);
 MK_ABI_AT(mk_deleg_page_done, va, 16);
 MK_ABI_AT(mk_deleg_page_done, flags, 24);
+MK_ABI_AT(mk_deleg_page_done, zaps, 28);
 MK_ABI_SIZE(mk_deleg_page_done, 32);
 MK_ABI_SIZE(mk_deleg_zap, 16);
 MK_ABI_SIZE(mk_deleg_cancel, 8);

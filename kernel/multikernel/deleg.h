@@ -15,6 +15,7 @@ enum mk_deleg_kind {
 };
 
 enum mk_deleg_kind mk_deleg_kind(unsigned long nr);
+bool mk_deleg_rw_nr(unsigned long nr);
 
 /* How long a kernel waits for the other one before it gives up on it. */
 #define MK_DELEG_TIMEOUT	(10 * HZ)

@@ -56,7 +56,9 @@ static const u8 mk_deleg_kinds[NR_syscalls] = {
 	[__NR_listxattr] = R, [__NR_llistxattr] = R, [__NR_flistxattr] = R,
 	[__NR_removexattr] = R, [__NR_lremovexattr] = R,
 	[__NR_fremovexattr] = R, [__NR_memfd_create] = R,
-	[__NR_name_to_handle_at] = R,
+	[__NR_name_to_handle_at] = R, [__NR_vmsplice] = R,
+	[__NR_mknod] = R, [__NR_mknodat] = R, [__NR_chroot] = R,
+	[__NR_cachestat] = R,
 	/* sockets */
 	[__NR_socket] = R, [__NR_connect] = R, [__NR_accept] = R,
 	[__NR_sendto] = R, [__NR_recvfrom] = R, [__NR_sendmsg] = R,
@@ -91,10 +93,25 @@ static const u8 mk_deleg_kinds[NR_syscalls] = {
 	[__NR_mq_open] = X, [__NR_finit_module] = X,
 	[__NR_kexec_file_load] = X, [__NR_quotactl_fd] = X,
 	[__NR_process_madvise] = X, [__NR_pidfd_send_signal] = X,
+	[__NR_fsconfig] = X, [__NR_setns] = X,
 };
 
 #undef R
 #undef X
+
+/**
+ * mk_deleg_rw_nr() - whether a call has one buffer, args[1] of args[2] bytes
+ * @nr: its number
+ *
+ * The calls that copy-based and pre-mapped launches treat apart.
+ *
+ * Return: true for read, write, pread64 and pwrite64.
+ */
+bool mk_deleg_rw_nr(unsigned long nr)
+{
+	return nr == __NR_read || nr == __NR_write || nr == __NR_pread64 ||
+	       nr == __NR_pwrite64;
+}
 
 /**
  * mk_deleg_kind() - where a delegated program's call runs

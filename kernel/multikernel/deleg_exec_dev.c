@@ -45,7 +45,7 @@ static vm_fault_t mk_deleg_map_page(struct vm_fault *vmf, bool write)
 	phys_addr_t pa;
 	vm_fault_t ret;
 	pgprot_t prot;
-	u64 zap_seq;
+	u32 zaps;
 
 	/* Moved by mremap(), the view no longer shows the same address. */
 	if (vmf->pgoff != va >> PAGE_SHIFT)
@@ -53,6 +53,9 @@ static vm_fault_t mk_deleg_map_page(struct vm_fault *vmf, bool write)
 	p = mk_deleg_proxy_of_current(s);
 	if (!p)
 		return VM_FAULT_SIGBUS;
+	if (!(vmf->flags & FAULT_FLAG_MKWRITE) &&
+	    mk_deleg_premap_install(vmf, s, p, write))
+		return VM_FAULT_NOPAGE;
 	req.tid = cpu_to_le32(p->tid);
 	spin_lock(&s->lock);
 	p->page_done = false;
@@ -71,7 +74,7 @@ static vm_fault_t mk_deleg_map_page(struct vm_fault *vmf, bool write)
 	__set_current_state(TASK_RUNNING);
 	spin_lock(&s->lock);
 	ans = p->page;
-	zap_seq = p->page_zap_seq;
+	zaps = le32_to_cpu(ans.zaps);
 	if (!p->page_done)
 		ans.status = cpu_to_le32(EFAULT);
 	p->page_va = 1;		/* no address: a late answer is dropped */
@@ -85,8 +88,8 @@ static vm_fault_t mk_deleg_map_page(struct vm_fault *vmf, bool write)
 				(le32_to_cpu(ans.flags) & MK_DELEG_PAGE_WRITABLE ?
 				 ~0UL : ~VM_WRITE));
 	mutex_lock(&s->map_lock);
-	/* A zap since the answer: the page may be gone, ask again. */
-	if (zap_seq != s->zap_seq) {
+	/* A zap since the lookup, or one not handled yet: ask again. */
+	if (zaps != (u32)s->zap_seq) {
 		mutex_unlock(&s->map_lock);
 		return VM_FAULT_NOPAGE;
 	}
@@ -272,6 +275,13 @@ static int mk_deleg_check_strings(const char *buf, u32 len, u32 count)
 	return nuls == count && !buf[len - 1] ? 0 : -EINVAL;
 }
 
+/* The wire's launch flags for the uapi's. */
+static u32 mk_deleg_launch_flags(u32 flags)
+{
+	return (flags & MKEXEC_LAUNCH_COPY ? MK_DELEG_LAUNCH_COPY : 0) |
+	       (flags & MKEXEC_LAUNCH_PREMAP ? MK_DELEG_LAUNCH_PREMAP : 0);
+}
+
 static long mk_deleg_launch_ioctl(void __user *uarg)
 {
 	struct mk_deleg_hsess *s;
@@ -289,7 +299,9 @@ static long mk_deleg_launch_ioctl(void __user *uarg)
 	for (i = 0; i < ARRAY_SIZE(l.reserved); i++)
 		if (l.reserved[i])
 			return -EINVAL;
-	if (l.flags || l.pid || l.session_fd || l.partition < 0 || !l.argc ||
+	if ((l.flags & ~(MKEXEC_LAUNCH_COPY | MKEXEC_LAUNCH_PREMAP)) ||
+	    hweight32(l.flags) > 1 || l.pid || l.session_fd ||
+	    l.partition < 0 || !l.argc ||
 	    !l.strings_len || l.strings_len > MKEXEC_MAX_STRINGS ||
 	    l.argc > l.strings_len || l.envc > l.strings_len - l.argc ||
 	    !PAGE_ALIGNED(l.va_start) || !PAGE_ALIGNED(l.va_end) ||
@@ -318,7 +330,7 @@ static long mk_deleg_launch_ioctl(void __user *uarg)
 	}
 	s = mk_deleg_launch_session(l.partition, image, size, strings,
 				    l.strings_len, l.argc, l.envc, l.va_start,
-				    l.va_end);
+				    l.va_end, mk_deleg_launch_flags(l.flags));
 	/* It took the image and the strings. */
 	if (IS_ERR(s)) {
 		put_unused_fd(fd);

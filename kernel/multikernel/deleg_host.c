@@ -38,6 +38,7 @@ static void mk_deleg_hsess_free(struct kref *ref)
 
 	xa_for_each(&s->proxies, tid, p) {
 		seccomp_delegate_release(&p->seccomp);
+		kvfree(p->premap_pa);
 		kfree(p);
 	}
 	xa_destroy(&s->proxies);
@@ -130,8 +131,13 @@ static struct mk_deleg_proxy *mk_deleg_add_proxy(struct mk_deleg_hsess *s,
 		p->tid = tid;
 		p->idev = idev;
 		p->page_va = 1;
+		/* Without it, the proxy asks for each page as usual. */
+		if (s->flags & MK_DELEG_LAUNCH_PREMAP)
+			p->premap_pa = kvcalloc(MK_DELEG_PREMAP_MAX,
+						sizeof(__le64), GFP_KERNEL);
 		if (tid > 0 && !xa_insert(&s->proxies, tid, p, GFP_KERNEL))
 			return p;
+		kvfree(p->premap_pa);
 		kfree(p);
 	}
 	atomic_dec(&s->nr_proxies);
@@ -271,7 +277,6 @@ static void mk_deleg_thread_msg(struct mk_deleg_hsess *s,
 		if (!p || p->page_done || le64_to_cpu(pd->va) != p->page_va)
 			break;
 		p->page = *pd;
-		p->page_zap_seq = s->zap_seq;
 		p->page_done = true;
 		if (p->server)
 			wake_up_process(p->server);
@@ -351,6 +356,9 @@ static void mk_deleg_hrx(struct ikc_device *idev)
 		case MK_DELEG_ZAP:
 			mk_deleg_zap(s, c->buf, info.len);
 			break;
+		case MK_DELEG_PREMAP:
+			mk_deleg_premap_store(s, c->buf, info.len);
+			break;
 		case MK_DELEG_CALL:
 		case MK_DELEG_CANCEL:
 		case MK_DELEG_PAGE_DONE:
@@ -392,6 +400,7 @@ static struct mk_deleg_hchan *mk_deleg_find_chan(int partition)
  * @envc: environment strings
  * @va_start: the program's range in the launcher ...
  * @va_end: ... and its end
+ * @flags: MK_DELEG_LAUNCH_*
  *
  * The session takes @image and @strings, whatever the outcome.
  *
@@ -404,10 +413,11 @@ struct mk_deleg_hsess *mk_deleg_launch_session(int partition,
 					       char *strings, u32 strings_len,
 					       u32 argc, u32 envc,
 					       unsigned long va_start,
-					       unsigned long va_end)
+					       unsigned long va_end, u32 flags)
 {
 	struct mk_deleg_launch l = {
 		.version = cpu_to_le32(MK_DELEG_VERSION),
+		.flags = cpu_to_le32(flags),
 		.strings_len = cpu_to_le32(strings_len),
 		.image_len = cpu_to_le32(image_len),
 		.argc = cpu_to_le32(argc),
@@ -435,6 +445,7 @@ struct mk_deleg_hsess *mk_deleg_launch_session(int partition,
 	s->partition = partition;
 	s->va_start = va_start;
 	s->va_end = va_end;
+	s->flags = flags;
 	spin_lock_init(&s->lock);
 	init_waitqueue_head(&s->wq);
 	xa_init(&s->proxies);

@@ -47,6 +47,7 @@ struct mk_deleg_hchan {
  * @idev: the channel's device, valid while @chan is
  * @va_start: the range the launcher keeps for the program ...
  * @va_end: ... and its end
+ * @flags: MK_DELEG_LAUNCH_*
  * @strings: argv and envp, sent first by FETCH answers
  * @strings_len: their bytes
  * @image: the program's file, sent next
@@ -64,7 +65,8 @@ struct mk_deleg_hchan {
  * @nr_proxies: how many, at most MK_DELEG_MAX_THREADS
  * @file: the session file whose mapping is the proxy's view
  * @map_lock: orders installing a page against zapping the view
- * @zap_seq: zaps handled, for installs to see they raced one
+ * @zap_seq: ZAPs handled, for installs to see they raced one (an answer
+ *	says how many the partition had sent)
  */
 struct mk_deleg_hsess {
 	struct kref ref;
@@ -74,6 +76,7 @@ struct mk_deleg_hsess {
 	struct ikc_device *idev;
 	unsigned long va_start;
 	unsigned long va_end;
+	u32 flags;
 	char *strings;
 	u32 strings_len;
 	struct file *image;
@@ -109,10 +112,18 @@ struct mk_deleg_hsess {
  * @page_va: the address of the server's page request, or 1 when none
  * @page_done: an answer to it came, in @page
  * @page: the answer
- * @page_zap_seq: the session's zap_seq when it came
  * @seccomp: the server's cached seccomp state
+ * @premap_pa: MK_DELEG_PREMAP_MAX pages sent for the next call (sessions
+ *	launched with MK_DELEG_LAUNCH_PREMAP), or NULL
+ * @premap_seq: the call they are for
+ * @premap_va: the first one's address
+ * @premap_nr: how many
+ * @premap_flags: MK_DELEG_PAGE_WRITABLE or 0, for all
+ * @premap_zaps: as in struct mk_deleg_page_done, for all
  *
- * All but @seccomp change under the session's lock.
+ * All but @seccomp change under the session's lock; the premap fields
+ * only while no call is pending or running, so the server reads them
+ * without it.
  */
 struct mk_deleg_proxy {
 	pid_t tid;
@@ -128,8 +139,13 @@ struct mk_deleg_proxy {
 	unsigned long page_va;
 	bool page_done;
 	struct mk_deleg_page_done page;
-	u64 page_zap_seq;
 	struct seccomp_delegate seccomp;
+	__le64 *premap_pa;
+	u32 premap_seq;
+	unsigned long premap_va;
+	u32 premap_nr;
+	u32 premap_flags;
+	u32 premap_zaps;
 };
 
 void mk_deleg_hsess_put(struct mk_deleg_hsess *s);
@@ -142,11 +158,17 @@ struct mk_deleg_hsess *mk_deleg_launch_session(int partition,
 					       char *strings, u32 strings_len,
 					       u32 argc, u32 envc,
 					       unsigned long va_start,
-					       unsigned long va_end);
+					       unsigned long va_end, u32 flags);
 void mk_deleg_end_session(struct mk_deleg_hsess *s);
 bool mk_deleg_phys_ok(struct mk_deleg_hsess *s, phys_addr_t pa);
 
 long mk_deleg_serve(struct mk_deleg_hsess *s, void __user *uarg);
 struct mk_deleg_proxy *mk_deleg_proxy_of_current(struct mk_deleg_hsess *s);
+long mk_deleg_copy_serve(struct mk_deleg_proxy *p, unsigned int nr,
+			 const unsigned long *args);
+void mk_deleg_premap_store(struct mk_deleg_hsess *s, const void *buf,
+			   u32 len);
+bool mk_deleg_premap_install(struct vm_fault *vmf, struct mk_deleg_hsess *s,
+			     struct mk_deleg_proxy *p, bool write);
 
 #endif /* _KERNEL_MULTIKERNEL_DELEG_HOST_H */

@@ -92,10 +92,30 @@ void mk_deleg_answer_page(struct mk_deleg_psess *s, struct mk_deleg_pchan *c,
 		.pa = cpu_to_le64(pa),
 		.va = cpu_to_le64(va),
 		.flags = cpu_to_le32(flags),
+		.zaps = cpu_to_le32(READ_ONCE(s->zaps_sent)),
 	};
 
 	ikc_send_timeout(c->idev, MK_DELEG_PAGE_DONE, s->id, &d, sizeof(d),
 			 MK_DELEG_TIMEOUT);
+}
+
+/**
+ * mk_deleg_psess_any() - the newest program this kernel runs, for tests
+ *
+ * Return: its session, with a reference, or NULL.
+ */
+struct mk_deleg_psess *mk_deleg_psess_any(void)
+{
+	struct mk_deleg_psess *s, *found = NULL;
+	unsigned long id;
+
+	xa_lock(&mk_deleg_psessions);
+	xa_for_each(&mk_deleg_psessions, id, s)
+		found = s;
+	if (found)
+		kref_get(&found->ref);
+	xa_unlock(&mk_deleg_psessions);
+	return found;
 }
 
 /* ---- starting a program ---- */
@@ -327,7 +347,9 @@ static void mk_deleg_launch(struct mk_deleg_pchan *c, u32 id, const void *buf,
 	    !le32_to_cpu(l->image_len) ||
 	    le32_to_cpu(l->image_len) > MKEXEC_MAX_IMAGE ||
 	    !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start < PAGE_SIZE ||
-	    end <= start || end > DEFAULT_MAP_WINDOW || l->reserved)
+	    end <= start || end > DEFAULT_MAP_WINDOW ||
+	    (le32_to_cpu(l->flags) &
+	     ~(MK_DELEG_LAUNCH_COPY | MK_DELEG_LAUNCH_PREMAP)))
 		goto refuse;
 	st.value = cpu_to_le32(ENOMEM);
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -544,6 +566,9 @@ static const struct ikc_device_id mk_deleg_pids[] = {
 
 static struct ikc_driver mk_deleg_pdriver = {
 	.driver.name = "mk-deleg-partition",
+#ifdef CONFIG_IKC_FAULT_INJECTION
+	.driver.dev_groups = mk_deleg_fuzz_groups,	/* deleg_fuzz.c */
+#endif
 	.id_table = mk_deleg_pids,
 	.probe = mk_deleg_pprobe,
 	.remove = mk_deleg_premove,

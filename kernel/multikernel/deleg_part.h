@@ -44,6 +44,7 @@ struct mk_deleg_pchan {
  * @fetch_value: bytes the host wrote, or a negative errno
  * @zap_lock: orders page answers against zaps of the proxy's mappings
  * @zap_done: ZAP_DONE came
+ * @zaps_sent: ZAPs sent, told with each page answer
  * @notifier: watches the program's range of its mm
  * @watch_lock: serialises inserting @notifier
  * @watching: @notifier is inserted
@@ -66,6 +67,7 @@ struct mk_deleg_psess {
 	int fetch_value;
 	struct mutex zap_lock;		/* page answers against zaps */
 	bool zap_done;
+	u32 zaps_sent;
 	struct mmu_interval_notifier notifier;
 	struct mutex watch_lock;	/* inserting the notifier */
 	bool watching;
@@ -89,6 +91,10 @@ struct mk_deleg_psess {
  * @page_pending: the proxy faulted at @page_va
  * @page_va: the address
  * @page_flags: MK_DELEG_PAGE_*
+ * @copy_buf: the buffer of its copy-based calls, or NULL
+ * @copy_order: its size, as an allocation order
+ * @premap_msg: a PREMAP message being made, or NULL
+ * @premap_pages: the pages it names, while it is made
  *
  * The answer fields are written under the xa_lock of @sess->threads.
  */
@@ -105,6 +111,10 @@ struct mk_deleg_pthread {
 	bool page_pending;
 	unsigned long page_va;
 	u32 page_flags;
+	struct page *copy_buf;
+	unsigned int copy_order;
+	struct mk_deleg_premap *premap_msg;
+	struct page **premap_pages;
 };
 
 void mk_deleg_psess_put(struct mk_deleg_psess *s);
@@ -118,5 +128,16 @@ void mk_deleg_answer_page(struct mk_deleg_psess *s, struct mk_deleg_pchan *c,
 			  pid_t tid, u64 va, u32 status, phys_addr_t pa,
 			  u32 flags);
 int mk_deleg_mark_program(struct mk_deleg_psess *s);
+struct mk_deleg_pthread *mk_deleg_thread(struct mk_deleg_psess *s);
+long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
+		     const unsigned long *args, u32 flags);
+long mk_deleg_copy_call(struct mk_deleg_psess *s, unsigned long nr,
+			const unsigned long *args);
+void mk_deleg_copy_free(struct mk_deleg_pthread *t);
+void mk_deleg_premap_send(struct mk_deleg_psess *s, struct mk_deleg_pthread *t,
+			  unsigned long nr, const unsigned long *args);
+void mk_deleg_premap_free(struct mk_deleg_pthread *t);
+struct mk_deleg_psess *mk_deleg_psess_any(void);
+extern const struct attribute_group *mk_deleg_fuzz_groups[];
 
 #endif /* _KERNEL_MULTIKERNEL_DELEG_PART_H */

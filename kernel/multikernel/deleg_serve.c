@@ -101,6 +101,7 @@ static long mk_deleg_run(struct mk_deleg_proxy *p,
 			 const struct mk_deleg_call *c, u32 *signal)
 {
 	unsigned int nr = le32_to_cpu(c->nr);
+	u32 flags = le32_to_cpu(c->flags);
 	unsigned long args[6];
 	struct pt_regs regs;
 	long ret;
@@ -109,6 +110,8 @@ static long mk_deleg_run(struct mk_deleg_proxy *p,
 	/* Not a call the partition may delegate: the host runs nothing else. */
 	if (mk_deleg_kind(nr) != MK_DELEG_REMOTE)
 		return -EPERM;
+	if (flags & ~MK_DELEG_CALL_COPY)
+		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(args); i++)
 		args[i] = le64_to_cpu(c->args[i]);
 	if (!mk_deleg_seccomp_allows(p, c, args, &ret))
@@ -120,7 +123,10 @@ static long mk_deleg_run(struct mk_deleg_proxy *p,
 		.orig_ax = nr,
 	};
 	audit_syscall_entry(nr, args[0], args[1], args[2], args[3]);
-	ret = x64_sys_call(&regs, nr);
+	if (flags & MK_DELEG_CALL_COPY)
+		ret = mk_deleg_copy_serve(p, nr, args);
+	else
+		ret = x64_sys_call(&regs, nr);
 	regs.ax = ret;
 	audit_syscall_exit(&regs);
 

@@ -40,6 +40,8 @@ static void mk_deleg_zap(struct mk_deleg_psess *s, unsigned long start,
 	if (READ_ONCE(s->host_gone))
 		return;
 	WRITE_ONCE(s->zap_done, false);
+	/* Counted as sent even if it fails: no answer is mapped after that. */
+	WRITE_ONCE(s->zaps_sent, s->zaps_sent + 1);
 	if (mk_deleg_psend(s, MK_DELEG_ZAP, &z, sizeof(z)) ||
 	    !wait_event_timeout(s->wq, READ_ONCE(s->zap_done) ||
 				READ_ONCE(s->host_gone), MK_DELEG_TIMEOUT)) {
@@ -144,7 +146,8 @@ fault:
 
 /* ---- threads and calls ---- */
 
-static struct mk_deleg_pthread *mk_deleg_thread(struct mk_deleg_psess *s)
+/* The current thread's state, made and announced at its first call. */
+struct mk_deleg_pthread *mk_deleg_thread(struct mk_deleg_psess *s)
 {
 	struct mk_deleg_pthread *t = current->mk_deleg;
 	struct mk_deleg_thread msg = {};
@@ -183,16 +186,19 @@ static bool mk_deleg_woken(struct mk_deleg_pthread *t)
 	       READ_ONCE(t->sess->host_gone);
 }
 
-/* Run call @nr with @args in the proxy; its result. */
-static long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
-			    const unsigned long *args)
+/* Run call @nr with @args in the proxy, MK_DELEG_CALL_@flags; its result. */
+long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
+		     const unsigned long *args, u32 flags)
 {
-	struct mk_deleg_call call = { .nr = cpu_to_le32(nr) };
+	struct mk_deleg_call call = {
+		.nr = cpu_to_le32(nr),
+		.flags = cpu_to_le32(flags),
+	};
 	struct mk_deleg_cancel cancel;
 	struct mk_deleg_pthread *t;
 	bool cancelled = false, page;
 	unsigned long va;
-	u32 flags;
+	u32 pflags;
 	long ret;
 	int i;
 
@@ -216,6 +222,9 @@ static long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
 	xa_unlock(&s->threads);
 	call.tid = cpu_to_le32(t->tid);
 	call.seq = cpu_to_le32(t->seq);
+	if ((le32_to_cpu(s->launch.flags) & MK_DELEG_LAUNCH_PREMAP) &&
+	    mk_deleg_rw_nr(nr))
+		mk_deleg_premap_send(s, t, nr, args);
 	for (i = 0; i < ARRAY_SIZE(call.args); i++)
 		call.args[i] = cpu_to_le64(args[i]);
 	ret = mk_deleg_tsend(t, MK_DELEG_CALL, &call, sizeof(call));
@@ -247,11 +256,11 @@ static long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
 		xa_lock(&s->threads);
 		page = t->page_pending;
 		va = t->page_va;
-		flags = t->page_flags;
+		pflags = t->page_flags;
 		t->page_pending = false;
 		xa_unlock(&s->threads);
 		if (page) {
-			mk_deleg_resolve(t, va, flags);
+			mk_deleg_resolve(t, va, pflags);
 			continue;
 		}
 		if (READ_ONCE(t->returned))
@@ -263,17 +272,33 @@ static long mk_deleg_remote(struct mk_deleg_psess *s, unsigned long nr,
 	/* Only the signals a call raises for its caller come this way. */
 	if (t->signal == SIGPIPE || t->signal == SIGXFSZ)
 		send_sig(t->signal, current, 0);
-	/* Restarting needs a signal of ours; without one, it is -EINTR. */
-	if (ret == -ERESTART_RESTARTBLOCK ||
-	    (!signal_pending(current) &&
-	     (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
-	      ret == -ERESTARTNOHAND)))
+	/*
+	 * poll() restarts through a block of the proxy's: here the call is
+	 * sent again, whole, when no handler runs (after a stop, say), as
+	 * ppoll() does.  Restarting needs a signal of ours; without one, it
+	 * is -EINTR.
+	 */
+	if (ret == -ERESTART_RESTARTBLOCK)
+		ret = -ERESTARTNOHAND;
+	if (!signal_pending(current) &&
+	    (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	     ret == -ERESTARTNOHAND))
 		ret = -EINTR;
 out:
 	xa_lock(&s->threads);
 	t->in_call = false;
 	xa_unlock(&s->threads);
 	return ret;
+}
+
+/* A delegated call, copy-based when the program was launched so. */
+static long mk_deleg_delegate(struct mk_deleg_psess *s, unsigned long nr,
+			      const unsigned long *args)
+{
+	if ((le32_to_cpu(s->launch.flags) & MK_DELEG_LAUNCH_COPY) &&
+	    mk_deleg_rw_nr(nr))
+		return mk_deleg_copy_call(s, nr, args);
+	return mk_deleg_remote(s, nr, args, 0);
 }
 
 /* mmap() of a host file: a private copy read from it, or -ENODEV. */
@@ -300,7 +325,7 @@ static long mk_deleg_mmap_file(struct mk_deleg_psess *s, struct pt_regs *regs)
 		args[3] = off + done;
 		args[4] = 0;
 		args[5] = 0;
-		n = mk_deleg_remote(s, __NR_pread64, args);
+		n = mk_deleg_delegate(s, __NR_pread64, args);
 		if (n < 0) {
 			vm_munmap(addr, len);
 			return n;
@@ -383,7 +408,7 @@ bool mk_deleg_syscall(struct pt_regs *regs, long nr)
 		break;
 	default:
 		syscall_get_arguments(current, regs, args);
-		ret = mk_deleg_remote(s, nr, args);
+		ret = mk_deleg_delegate(s, nr, args);
 		break;
 	}
 done:
@@ -456,6 +481,8 @@ void mk_deleg_exit(struct task_struct *tsk, bool group_dead, long code)
 			msg.tid = cpu_to_le32(t->tid);
 			mk_deleg_tsend(t, MK_DELEG_THREAD_EXIT, &msg, sizeof(msg));
 		}
+		mk_deleg_copy_free(t);
+		mk_deleg_premap_free(t);
 		kfree(t);
 		tsk->mk_deleg = NULL;
 	}

@@ -49,7 +49,7 @@
 enum { RET_FAIL = 1, RET_USAGE = 2, RET_NOEXEC = 126, RET_NOENT = 127, RET_LOST = 255 };
 
 static const char usage_text[] =
-"Usage: mkexec [-p] PARTITION PROGRAM [ARG...]\n"
+"Usage: mkexec [-c|-m] [-p] PARTITION PROGRAM [ARG...]\n"
 "\n"
 "Run PROGRAM, a static x86_64 executable (linked -static, not PIE), on the\n"
 "multikernel partition PARTITION, with its file, path, pipe and socket calls\n"
@@ -58,6 +58,11 @@ static const char usage_text[] =
 "PROGRAM is a path; it is not looked up in PATH.\n"
 "\n"
 "  -p PARTITION  the partition's id (the same as giving it first)\n"
+"  -c            copy the bytes of read and write through the kernels'\n"
+"                buffers instead of mapping the program's memory here\n"
+"                (slower for large buffers; for comparison)\n"
+"  -m            send the pages of each read and write buffer with the\n"
+"                call, so that none is asked for one by one (pre-mapped)\n"
 "  -h            show this text\n"
 "\n"
 "Exit status: the program's (128+N if signal N ended it); 126 if PROGRAM\n"
@@ -72,6 +77,7 @@ static const int forwarded[] = {
 static atomic_bool caught[NSIG];	/* lock-free: safe in a handler */
 static const char *prog;
 static int partition;
+static unsigned int launch_flags;
 static int session_fd = -1;
 
 static noreturn void die(int status, const char *fmt, ...)
@@ -101,9 +107,13 @@ static int parse_args(int argc, char **argv)
 
 	/* "+": the program's arguments are its own. */
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "+hp:")) != -1) {
+	while ((opt = getopt(argc, argv, "+chmp:")) != -1) {
 		if (opt == 'p') {
 			id = optarg;
+		} else if (opt == 'c' || opt == 'm') {
+			if (launch_flags)
+				die(RET_USAGE, "-c and -m do not go together; try 'mkexec -h'");
+			launch_flags = opt == 'c' ? MKEXEC_LAUNCH_COPY : MKEXEC_LAUNCH_PREMAP;
 		} else if (opt == 'h') {
 			fputs(usage_text, stdout);
 			exit(0);
@@ -428,6 +438,7 @@ int main(int argc, char **argv)
 	image = open_program();
 	check_elf(image);
 	l.partition = partition;
+	l.flags = launch_flags;
 	l.image_fd = image;
 	l.va_end = program_va_end();
 	build_strings(argv + first, &l);

@@ -11,7 +11,7 @@
  * Host to partition:  LAUNCH, FETCH_DONE, RETURN, PAGE, ZAP_DONE, SIGNAL,
  *                     END
  * Partition to host:  FETCH, STARTED, CALL, PAGE_DONE, ZAP, CANCEL,
- *                     THREAD, THREAD_EXIT, EXIT
+ *                     THREAD, THREAD_EXIT, EXIT, PREMAP
  *
  * See Documentation/admin-guide/multikernel/syscall-delegation.rst.
  */
@@ -41,15 +41,23 @@ enum mk_deleg_msg_type {
 	MK_DELEG_EXIT,		/* struct mk_deleg_status: wait(2) status */
 	MK_DELEG_SIGNAL,	/* struct mk_deleg_status: signal to send */
 	MK_DELEG_END,		/* no payload: the launcher is gone, kill */
+	MK_DELEG_PREMAP,	/* struct mk_deleg_premap: before a CALL */
 };
 
 /* Fetched bytes come in batches of at most this many pages. */
 #define MK_DELEG_FETCH_PAGES	32
 
+/* struct mk_deleg_launch.flags */
+#define MK_DELEG_LAUNCH_COPY	BIT(0)	/* copy-based read and write */
+#define MK_DELEG_LAUNCH_PREMAP	BIT(1)	/* buffers' pages sent with calls */
+
+/* The buffer of a copy-based call (MK_DELEG_CALL_COPY), at most. */
+#define MK_DELEG_COPY_MAX	(1024 * 1024)
+
 /**
  * struct mk_deleg_launch - start a program
  * @version: MK_DELEG_VERSION
- * @reserved: zero
+ * @flags: MK_DELEG_LAUNCH_*
  * @strings_len: bytes of argv then envp strings, each NUL-ended, fetched
  *	first
  * @image_len: bytes of the program's ELF image, fetched next
@@ -62,7 +70,7 @@ enum mk_deleg_msg_type {
  */
 struct mk_deleg_launch {
 	__le32 version;
-	__le32 reserved;
+	__le32 flags;
 	__le32 strings_len;
 	__le32 image_len;
 	__le32 argc;
@@ -85,19 +93,27 @@ struct mk_deleg_status {
 	__le32 arg;
 };
 
+/*
+ * struct mk_deleg_call.flags: read, write, pread64 or pwrite64 whose
+ * buffer is not the program's but @args[1], the physical address of
+ * @args[2] bytes (page aligned, at most MK_DELEG_COPY_MAX) of the
+ * partition kernel's memory, which the host reads or fills.
+ */
+#define MK_DELEG_CALL_COPY	BIT(0)
+
 /**
  * struct mk_deleg_call - a delegated system call
  * @tid: the calling thread, by its id on the partition
  * @seq: the thread's call counter, echoed in the answers
  * @nr: the x86_64 system call number
- * @reserved: zero
+ * @flags: MK_DELEG_CALL_*
  * @args: its arguments, as the program passed them
  */
 struct mk_deleg_call {
 	__le32 tid;
 	__le32 seq;
 	__le32 nr;
-	__le32 reserved;
+	__le32 flags;
 	__le64 args[6];
 };
 
@@ -144,7 +160,9 @@ struct mk_deleg_page {
  * @va: the address, as in the request: an answer to another one (late,
  *	after the host gave up on it) is dropped
  * @flags: MK_DELEG_PAGE_WRITABLE
- * @reserved: zero
+ * @zaps: ZAPs the partition had sent when it looked the page up (modulo
+ *	2^32); the host maps it only if it has handled as many, so that an
+ *	answer overtaken by a later ZAP on another channel is not mapped
  */
 struct mk_deleg_page_done {
 	__le32 tid;
@@ -152,7 +170,7 @@ struct mk_deleg_page_done {
 	__le64 pa;
 	__le64 va;
 	__le32 flags;
-	__le32 reserved;
+	__le32 zaps;
 };
 
 /**
@@ -183,6 +201,37 @@ struct mk_deleg_cancel {
 struct mk_deleg_thread {
 	__le32 tid;
 	__le32 reserved;
+};
+
+/* Pages of one PREMAP message, and of all those before one CALL, at most. */
+#define MK_DELEG_PREMAP_BATCH	256
+#define MK_DELEG_PREMAP_MAX	4096
+
+/**
+ * struct mk_deleg_premap - pages of the buffer of a thread's next call
+ * @tid: the thread
+ * @seq: the call's, which follows on the same channel
+ * @va: the first page's address; the pages follow each other, and
+ *	another PREMAP for the same call goes on where this one ends
+ * @nr: pages, at most MK_DELEG_PREMAP_BATCH, in @pa
+ * @flags: MK_DELEG_PAGE_WRITABLE: the proxy may write them
+ * @zaps: as in struct mk_deleg_page_done
+ * @reserved: zero
+ * @pa: each page's physical address, in the partition's memory
+ *
+ * Sent for read, write, pread64 and pwrite64 by a program launched with
+ * MK_DELEG_LAUNCH_PREMAP, so that the proxy maps the buffer at its first
+ * touch of it instead of asking for each page.
+ */
+struct mk_deleg_premap {
+	__le32 tid;
+	__le32 seq;
+	__le64 va;
+	__le32 nr;
+	__le32 flags;
+	__le32 zaps;
+	__le32 reserved;
+	__le64 pa[];
 };
 
 #endif /* _LINUX_MULTIKERNEL_DELEG_H */

@@ -30,14 +30,25 @@
 #define MKEXEC_MAX_STRINGS	(256 * 1024)	/* argv and envp, with NULs */
 #define MKEXEC_MAX_IMAGE	(256 * 1024 * 1024)
 
-/* struct mkexec_launch.flags */
-#define MKEXEC_LAUNCH_COPY	(1U << 0)	/* reserved: copy-based calls */
+/*
+ * struct mkexec_launch.flags: read(), write(), pread64() and pwrite64()
+ * move their bytes through a buffer of the partition's kernel, copied on
+ * both sides, instead of mapping the program's pages in the proxy.  For
+ * comparison: the way delegation worked before same-address mapping.
+ */
+#define MKEXEC_LAUNCH_COPY	(1U << 0)
+/*
+ * The partition sends the pages of the buffer of each read(), write(),
+ * pread64() and pwrite64() with the call, so that the proxy maps the
+ * whole buffer at its first touch instead of asking for each page.
+ */
+#define MKEXEC_LAUNCH_PREMAP	(1U << 1)
 
 /**
  * struct mkexec_launch - argument of MKEXEC_IOC_LAUNCH
  * @size: sizeof(struct mkexec_launch) as the caller knows it; a longer
  *	structure must have zeros past what the kernel knows
- * @flags: MKEXEC_LAUNCH_*; none is accepted yet
+ * @flags: MKEXEC_LAUNCH_*, at most one
  * @partition: the partition's id
  * @image_fd: the program, a static x86_64 ELF executable, open for reading
  * @strings: user address of @argc argument strings followed by @envc

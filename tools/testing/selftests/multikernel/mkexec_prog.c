@@ -4,7 +4,9 @@
  * file, pipe and socket calls served by the host.  Each subcommand prints
  * "ok <name>" when every call did what it does on any Linux, or says what
  * did not (with errno's text) and exits 1.  "files DIR" runs in DIR;
- * "threads DIR" leaves t0..t7 there, written by 8 threads at once.
+ * "threads DIR" leaves t0..t7 there, written by 8 threads at once;
+ * "pins DEV mapped|copy" tries the calls that pin the program's pages, as
+ * documented for each way of running it.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -13,6 +15,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -36,7 +39,8 @@
 
 static const char *cmd, *dir;
 static const char usage[] =
-	"files DIR|threads DIR|stdio|tcp PORT|efault [DIR]|exit N|kill SIG|wait-int|block";
+	"files DIR|threads DIR|stdio|tcp PORT|efault [DIR]|pins DEV mapped|copy|exit N|\n"
+	"kill SIG|wait-int|block|poll [TAG]";
 /* Never valid buffers, in variables: the compiler does not see them. */
 unsigned long low_addr = 8, kernel_addr = 0xffffffff81000000UL;
 #define LOW	((void *)low_addr)
@@ -352,6 +356,36 @@ static void efault(void)
 	CHECK(!munmap(m, 16 * PAGE) && !close(fd) && !unlink(p), "munmap, close, unlink");
 }
 
+/*
+ * Calls that pin the program's pages: vmsplice() fails with EFAULT either
+ * way; O_DIRECT read and write of block device @dev fail with EFAULT when
+ * the proxy maps the program's pages, and work copy-based (@copy).
+ */
+static void pins(const char *dev, int copy)
+{
+	unsigned char *a = aligned_alloc(PAGE, 2 * PAGE), *b = a + PAGE;
+	struct iovec iov = { a, PAGE };
+	int fd, pfd[2];
+
+	CHECK(a, "aligned_alloc");
+	pat(a, 0, PAGE, 6, NULL);
+	CHECK(!syscall(SYS_pipe, pfd), "pipe");
+	FAILS(vmsplice(pfd[1], &iov, 1, 0), EFAULT, "vmsplice of the program's memory");
+	fd = open(dev, O_RDWR | O_DIRECT);
+	CHECK(fd >= 0, "open %s with O_DIRECT", dev);
+	if (copy) {
+		memset(b, 0, PAGE);
+		CHECK(pwrite(fd, a, PAGE, 0) == PAGE && pread(fd, b, PAGE, 0) == PAGE,
+		      "O_DIRECT write and read back");
+		pat(b, 0, PAGE, 6, "O_DIRECT read back");
+	} else {
+		FAILS(pwrite(fd, a, PAGE, 0), EFAULT, "O_DIRECT write");
+		FAILS(pread(fd, b, PAGE, 0), EFAULT, "O_DIRECT read");
+	}
+	CHECK(!close(fd) && !close(pfd[0]) && !close(pfd[1]), "close");
+	free(a);
+}
+
 /* One of THREADS: its own file, written in odd pieces, read back. */
 static void *thread_io(void *arg)
 {
@@ -412,6 +446,18 @@ static void block(int wait_int)
 	exit(3);
 }
 
+/* poll() stdin until it is readable, through a stop and a SIGCONT. */
+static void poll_stdin(void)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	int n;
+
+	dprintf(1, "polling\n");
+	n = poll(&pfd, 1, 60000);
+	CHECK(n == 1 && (pfd.revents & POLLIN), "poll of stdin: %d", n);
+	printf("poll ready\n");
+}
+
 static void die_by(int sig)
 {
 	signal(sig, SIG_DFL);
@@ -435,6 +481,10 @@ int main(int argc, char **argv)
 		tcp(atoi(arg));
 	else if (!strcmp(cmd, "efault"))
 		efault();
+	else if (!strcmp(cmd, "poll"))
+		poll_stdin();
+	else if (!strcmp(cmd, "pins") && arg && argc > 3)
+		pins(arg, !strcmp(argv[3], "copy"));
 	else if (!strcmp(cmd, "exit") && arg)
 		exit(atoi(arg));
 	else if (!strcmp(cmd, "kill") && arg)

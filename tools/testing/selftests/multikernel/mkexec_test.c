@@ -9,7 +9,12 @@
  *   writing and reading their own files at once, their calls spread over
  *   the partition's 3 delegation channels; stdin to stdout
  *   through our pipes; a TCP connection to our listener on 127.0.0.1; bad,
- *   unmapped, read-only and kernel addresses give EFAULT; exit statuses
+ *   unmapped, read-only and kernel addresses give EFAULT; the files, pipes
+ *   and faults again copy-based (mkexec -c), with far fewer messages from
+ *   the partition than mapping the program's pages took, and pre-mapped
+ *   (mkexec -m, with the threads too), also with far fewer; vmsplice and
+ *   O_DIRECT on the program's buffers (EFAULT; O_DIRECT works copy-based);
+ *   exit statuses
  *   (the code, 128 + a signal); a missing program (127), a dynamic one, a
  *   PIE and a truncated ELF (126); a partition that does not exist; then
  *   the partition stopped by force under a program blocked in a read of
@@ -19,9 +24,13 @@
  *   strings, ranges and descriptors with their documented errno; a
  *   session launched by hand reports its thread and its end by SIGTERM.
  * - signals_then_crash: SIGINT to mkexec reaches the program, whose read
- *   of our pipe ends with EINTR; SIGTERM ends it (143); SIGKILL to mkexec
- *   ends the program on the partition too, and the next one runs; then the
- *   partition crashes under a blocked program: 255 within 20 s.
+ *   of our pipe ends with EINTR; SIGTERM ends it (143); a program stopped
+ *   and continued in poll() goes on polling; SIGKILL to mkexec
+ *   ends the program on the partition too, and the next one runs; the
+ *   partition kernel forges 3000 delegation messages about a blocked
+ *   program's session (deleg_fuzz, seed printed): mkexec still ends when
+ *   killed and the next program runs; then the partition crashes under a
+ *   blocked program: 255 within 20 s.
  */
 
 #define _GNU_SOURCE
@@ -46,6 +55,7 @@
 #define MKEXEC_DEV	"/dev/mkexec"
 #define PROG		"mkexec_prog"
 #define BUSYBOX		"/bin/busybox"	/* Debian's busybox-static: ET_EXEC */
+#define RAMDISK		"/dev/ram0"	/* scratch for O_DIRECT */
 /* harness/guest/partition-disk.sh: its "panic" says it is on purpose */
 #define PART_DISK_SH	"/partition-disk.sh"
 #define OUT_MAX		(1024 * 1024)
@@ -63,6 +73,9 @@
 /* mkexec's status when it was killed by @sig itself (not its program). */
 #define SIGNALED(sig)	(256 + (sig))
 #define LOST_MSG	"mkexec: partition %d stopped or crashed"
+/* signals_then_crash's forged delegation messages, per channel */
+#define FUZZ_SEED	20261203
+#define FUZZ_MSGS	3000
 
 /* One mkexec: its pipes, what it printed, how it ended. */
 struct mkx {
@@ -71,6 +84,7 @@ struct mkx {
 	const char *feed;	/* its stdin, then EOF unless keep_in */
 	size_t feed_len, fed;
 	bool keep_in;
+	const char *mode;	/* "-c" (copy-based), "-m" (pre-mapped) or NULL */
 	char *obuf, *ebuf;
 	size_t olen, elen;
 	int status;	/* exit code, SIGNALED(), -ETIMEDOUT or -errno */
@@ -154,6 +168,8 @@ static int mkx_vstart(struct mkx *m, int id, const char *cwd, const char *prog, 
 
 	snprintf(ids, sizeof(ids), "%d", id);
 	argv[n++] = "mkexec";
+	if (m->mode)
+		argv[n++] = (char *)m->mode;
 	argv[n++] = ids;
 	argv[n++] = (char *)prog;
 	while (n < 15 && (argv[n] = va_arg(ap, char *)))
@@ -374,6 +390,18 @@ static void expect_end(struct __test_metadata *_metadata, const struct mkx *m,
 	EXPECT_TRUE(ok) mkx_log(_metadata, m, want);
 }
 
+/* mkexec printed exactly the @len bytes at @want. */
+static void expect_output(struct __test_metadata *_metadata, const struct mkx *m,
+			  const unsigned char *want, size_t len, const char *what)
+{
+	size_t i;
+
+	EXPECT_EQ(len, m->olen) TH_LOG("%s: %zu bytes out", what, m->olen);
+	for (i = 0; i < m->olen && i < len && m->obuf[i] == (char)want[i]; i++)
+		;
+	EXPECT_EQ(len, i) TH_LOG("%s: byte %zu differs", what, i);
+}
+
 /* Does @path hold @size bytes of mkexec_prog's pattern @seed? */
 static bool holds_pattern(struct __test_metadata *_metadata, const char *path, size_t size,
 			  int seed)
@@ -445,10 +473,12 @@ static void check_files(struct __test_metadata *_metadata, const char *dir,
 
 /*
  * The delegation channels of partition @id on this side: how many there
- * are, and in @used how many have carried messages.
+ * are, in @used how many have carried messages, and in @msgs (if not NULL)
+ * how many messages came from the partition on them in all.
  */
-static int deleg_channels(int id, int *used)
+static int deleg_channels(int id, int *used, long long *msgs)
 {
+	long long rx;
 	char svc[32], role[32], peer[64];
 	struct dirent *de;
 	char *dot;
@@ -456,6 +486,8 @@ static int deleg_channels(int id, int *used)
 	DIR *d;
 
 	*used = 0;
+	if (msgs)
+		*msgs = 0;
 	d = opendir(IKC_DEVS);
 	if (!d)
 		return -1;
@@ -470,11 +502,32 @@ static int deleg_channels(int id, int *used)
 		if (ikc_dev_num(peer, "partition") != id)
 			continue;
 		n++;
-		if (ikc_stat(de->d_name, "msgs_rx") > 0)
+		rx = ikc_stat(de->d_name, "msgs_rx");
+		if (rx > 0)
 			(*used)++;
+		if (msgs && rx > 0)
+			*msgs += rx;
 	}
 	closedir(d);
 	return n;
+}
+
+/*
+ * mkexec_prog's "files" in @dir, run as @m says, and its files checked
+ * here: the messages partition @id sent on its delegation channels.
+ */
+static long long run_files(struct __test_metadata *_metadata, struct mkx *m, int id,
+			   const char *prog, const char *dir, const char *what)
+{
+	long long before, after;
+	int used;
+
+	deleg_channels(id, &used, &before);
+	mkx_run(_metadata, m, id, dir, prog, "files", dir, NULL);
+	expect_end(_metadata, m, what, 0, "ok files\n", NULL);
+	check_files(_metadata, dir, m);
+	deleg_channels(id, &used, &after);
+	return after - before;
 }
 
 /* The MD5 sum of @path by busybox here, 32 hex digits in @sum; true if got. */
@@ -671,7 +724,9 @@ TEST_F_TIMEOUT(mkx, arguments, 120)
 	EXPECT_EQ(E2BIG, ioctl_err(dev, MKEXEC_IOC_LAUNCH, &big));
 	/* Flags, reserved fields, strings, range, descriptor. */
 	fill_launch(&l, NO_PART, image, strings, sizeof(strings) - 1);
-	l.flags = MKEXEC_LAUNCH_COPY;
+	l.flags = MKEXEC_LAUNCH_PREMAP << 1;
+	EXPECT_EQ(EINVAL, ioctl_err(dev, MKEXEC_IOC_LAUNCH, &l));
+	l.flags = MKEXEC_LAUNCH_COPY | MKEXEC_LAUNCH_PREMAP;	/* one way or the other */
 	EXPECT_EQ(EINVAL, ioctl_err(dev, MKEXEC_IOC_LAUNCH, &l));
 	fill_launch(&l, NO_PART, image, strings, sizeof(strings) - 1);
 	l.reserved[6] = 1;
@@ -749,6 +804,7 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 		{ "kill", "11", 128 + SIGSEGV }, { "kill", "15", 128 + SIGTERM },
 	};
 	char path[64], path2[64], port_s[16], want_line[32], sum[33];
+	long long mapped_msgs, copied_msgs, premapped_msgs;
 	unsigned char *in, *want;
 	struct mkx m = { 0 };
 	const char *dyn;
@@ -758,12 +814,10 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 	/* Three channels: the threads' calls spread over them. */
 	ASSERT_EQ(0, part_boot(&self->p, "--set delegation=3"));
 	id = self->p.id;
-	EXPECT_EQ(CHANNELS, deleg_channels(id, &used));
+	EXPECT_EQ(CHANNELS, deleg_channels(id, &used, NULL));
 
 	/* Files, in our directory, also its working directory. */
-	mkx_run(_metadata, &m, id, self->dir, self->prog, "files", self->dir, NULL);
-	expect_end(_metadata, &m, "files", 0, "ok files\n", NULL);
-	check_files(_metadata, self->dir, &m);
+	mapped_msgs = run_files(_metadata, &m, id, self->prog, self->dir, "files");
 
 	/* A tool nobody here wrote: busybox (static) sums "big" as we do. */
 	mkx_run(_metadata, &m, id, self->dir, BUSYBOX, "md5sum", "big", NULL);
@@ -783,7 +837,7 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 		unlink(path);
 	}
 	/* Threads 1 to 9 of the partition: every channel had some. */
-	EXPECT_EQ(CHANNELS, deleg_channels(id, &used));
+	EXPECT_EQ(CHANNELS, deleg_channels(id, &used, NULL));
 	EXPECT_EQ(CHANNELS, used);
 
 	/* Our pipes both ways: stdin in capitals on stdout, a line on stderr. */
@@ -799,12 +853,7 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 	m.feed_len = STDIO_LEN;
 	mkx_run(_metadata, &m, id, NULL, self->prog, "stdio", NULL);
 	expect_end(_metadata, &m, "stdio", 0, NULL, "stderr-line\n");
-	EXPECT_EQ(STDIO_LEN + 9, m.olen);
-	for (i = 0; i < (int)m.olen && i < STDIO_LEN + 9 && m.obuf[i] == (char)want[i]; i++)
-		;
-	EXPECT_EQ(STDIO_LEN + 9, i) TH_LOG("stdio: byte %d differs", i);
-	free(in);
-	free(want);
+	expect_output(_metadata, &m, want, STDIO_LEN + 9, "stdio");
 
 	/* TCP to our listener, through this kernel's loopback. */
 	ASSERT_EQ(0, mk_run("ip link set dev lo up"));
@@ -820,6 +869,53 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 	/* Bad addresses: EFAULT, and no stale or too wide mappings. */
 	mkx_run(_metadata, &m, id, NULL, self->prog, "efault", self->dir, NULL);
 	expect_end(_metadata, &m, "efault", 0, "ok efault\n", NULL);
+	/* Pinning calls on the program's pages: EFAULT, as documented. */
+	mkx_run(_metadata, &m, id, NULL, self->prog, "pins", RAMDISK, "mapped", NULL);
+	expect_end(_metadata, &m, "pins", 0, "ok pins\n", NULL);
+
+	/*
+	 * Copy-based: the same files and faults, and our pipes.  Its 8 MiB
+	 * reads and writes take a call per MiB instead of a page request per
+	 * page the proxy touches: that is how we know which way the bytes went.
+	 */
+	m.mode = "-c";
+	copied_msgs = run_files(_metadata, &m, id, self->prog, self->dir, "files, copy-based");
+	TH_LOG("messages from the partition for \"files\": %lld mapped, %lld copy-based",
+	       mapped_msgs, copied_msgs);
+	EXPECT_LT(copied_msgs, BIG / 4096) TH_LOG("the proxy still mapped the buffers");
+	EXPECT_LT(BIG / 4096, mapped_msgs) TH_LOG("the proxy did not map the buffers");
+	mkx_run(_metadata, &m, id, NULL, self->prog, "efault", self->dir, NULL);
+	expect_end(_metadata, &m, "efault, copy-based", 0, "ok efault\n", NULL);
+	/* O_DIRECT works copy-based: the buffer is the partition kernel's. */
+	mkx_run(_metadata, &m, id, NULL, self->prog, "pins", RAMDISK, "copy", NULL);
+	expect_end(_metadata, &m, "pins, copy-based", 0, "ok pins\n", NULL);
+	m.feed = (const char *)in;
+	m.feed_len = STDIO_LEN;
+	mkx_run(_metadata, &m, id, NULL, self->prog, "stdio", NULL);
+	expect_end(_metadata, &m, "stdio, copy-based", 0, NULL, "stderr-line\n");
+	expect_output(_metadata, &m, want, STDIO_LEN + 9, "stdio, copy-based");
+	free(in);
+	free(want);
+
+	/*
+	 * Pre-mapped: the pages of each read and write buffer go with the
+	 * call, a message per MiB; the threads, on 3 channels, too.
+	 */
+	m.mode = "-m";
+	premapped_msgs = run_files(_metadata, &m, id, self->prog, self->dir,
+				   "files, pre-mapped");
+	TH_LOG("... and %lld pre-mapped", premapped_msgs);
+	EXPECT_LT(premapped_msgs, BIG / 4096) TH_LOG("the proxy asked for each page");
+	mkx_run(_metadata, &m, id, NULL, self->prog, "efault", self->dir, NULL);
+	expect_end(_metadata, &m, "efault, pre-mapped", 0, "ok efault\n", NULL);
+	mkx_run(_metadata, &m, id, NULL, self->prog, "threads", self->dir, NULL);
+	expect_end(_metadata, &m, "threads, pre-mapped", 0, "ok threads\n", NULL);
+	for (i = 0; i < THREADS; i++) {
+		snprintf(path, sizeof(path), "%s/t%d", self->dir, i);
+		EXPECT_TRUE(holds_pattern(_metadata, path, THREAD_LEN(i), 10 + i));
+		unlink(path);
+	}
+	m.mode = NULL;
 
 	/* Exit codes, and 128 + the signal that ended it. */
 	for (i = 0; i < (int)ARRAY_SIZE(ends); i++) {
@@ -871,9 +967,10 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 TEST_F_TIMEOUT(mkx, signals_then_crash, 300)
 {
 	char tag[32], cmd[256];
+	long long t0, msgs0, msgs;
 	struct mkx m = { 0 };
-	int id, sent;
-	long long t0;
+	int id, sent, used;
+	unsigned int seed;
 
 	ASSERT_EQ(0, part_boot(&self->p, ""));
 	id = self->p.id;
@@ -901,6 +998,22 @@ TEST_F_TIMEOUT(mkx, signals_then_crash, 300)
 	mkx_wait(_metadata, &m, RUN_MS);
 	expect_end(_metadata, &m, "SIGTERM", 128 + SIGTERM, NULL, NULL);
 
+	/* Stopped and continued in poll(): it goes on polling, as locally. */
+	snprintf(tag, sizeof(tag), "mkexec-poll-%d", getpid());
+	m.keep_in = true;
+	ASSERT_EQ(0, mkx_start(&m, id, NULL, self->prog, "poll", tag, NULL));
+	ASSERT_EQ(0, mkx_pump(&m, "polling\n", RUN_MS)) mkx_log(_metadata, &m, "poll");
+	mkx_pump(&m, NULL, 1000);
+	snprintf(cmd, sizeof(cmd),
+		 "for f in $(grep -ls '[m]kexec-poll-%d' /proc/[0-9]*/cmdline); do p=${f#/proc/};"
+		 " p=${p%%/cmdline}; kill -STOP $p && sleep 1 && kill -CONT $p || exit 1;"
+		 " done; [ -n \"$f\" ]", getpid());
+	EXPECT_TRUE(part_run(_metadata, &self->p, cmd, 30000));
+	mkx_pump(&m, NULL, 1000);
+	EXPECT_EQ(1, write(m.in, "x", 1));
+	mkx_wait(_metadata, &m, RUN_MS);
+	expect_end(_metadata, &m, "poll, stopped and continued", 0, "poll ready\n", NULL);
+
 	/* mkexec killed: its program goes too, and the next one runs. */
 	snprintf(tag, sizeof(tag), "mkexec-tag-%d", getpid());
 	start_blocked(_metadata, &m, id, self->prog, tag);
@@ -917,6 +1030,31 @@ TEST_F_TIMEOUT(mkx, signals_then_crash, 300)
 		TH_LOG("its program still runs on the partition");
 	mkx_run(_metadata, &m, id, NULL, self->prog, "exit", "0", NULL);
 	expect_end(_metadata, &m, "after SIGKILL", 0, NULL, NULL);
+
+	/*
+	 * A hostile partition kernel: forged messages of every kind about a
+	 * blocked program's session.  This kernel must take them all without
+	 * a report (the harness fails the run on any), mkexec must still end
+	 * when killed, and the next program must run.
+	 */
+	seed = getenv("MKX_FUZZ_SEED") ? strtoul(getenv("MKX_FUZZ_SEED"), NULL, 0) :
+					 FUZZ_SEED;
+	TH_LOG("forged delegation messages: seed %u (MKX_FUZZ_SEED=%u replays it)", seed,
+	       seed);
+	start_blocked(_metadata, &m, id, self->prog, NULL);
+	deleg_channels(id, &used, &msgs0);
+	snprintf(cmd, sizeof(cmd),
+		 "for f in /sys/bus/ikc/devices/ikc*/deleg_fuzz; do echo %u %d > $f || exit 1;"
+		 " done", seed, FUZZ_MSGS);
+	EXPECT_TRUE(part_run(_metadata, &self->p, cmd, 120000));
+	deleg_channels(id, &used, &msgs);
+	EXPECT_LE(FUZZ_MSGS, msgs - msgs0) TH_LOG("the forged messages did not come");
+	mkx_pump(&m, NULL, 1000);
+	mkx_kill(&m, SIGKILL);
+	mkx_wait(_metadata, &m, RUN_MS);
+	EXPECT_NE(-ETIMEDOUT, m.status) mkx_log(_metadata, &m, "after forged messages");
+	mkx_run(_metadata, &m, id, NULL, self->prog, "exit", "0", NULL);
+	expect_end(_metadata, &m, "after forged messages", 0, NULL, NULL);
 
 	/* A crash under a program blocked in a read of our pipe. */
 	start_blocked(_metadata, &m, id, self->prog, NULL);

@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+#include "direct_io.h"
 #include "numa_nodes.h"
 #include "sysfs_util.h"
 #include "../../../lib/overshadow/overshadow.h"
@@ -617,21 +618,25 @@ FIXTURE_TEARDOWN(engine)
 {
 }
 
+/* A source of @len bytes filled from @seed, or NULL. */
+static void *filled_source(size_t len, uint64_t seed)
+{
+	void *src = map_anon(len);
+
+	if (src)
+		fill(src, len, seed);
+	return src;
+}
+
 /*
- * A source of @len bytes filled from @seed, in *@srcp, and its region made
- * by the engine @flags name; NULL after a skip (no DMA channel) or a failed
- * assertion, with nothing left mapped.
+ * The region of @src's @len bytes made by the engine @flags name; NULL
+ * after a skip (no DMA channel) or a failed assertion, with @src unmapped.
  */
 static void *create_with_engine(struct __test_metadata *_metadata,
-				unsigned int flags, size_t len, uint64_t seed,
-				void *srcp)
+				unsigned int flags, void *src, size_t len)
 {
-	void *src, *to;
+	void *to;
 
-	src = map_anon(len);
-	ASSERT_NE(NULL, src);
-	fill(src, len, seed);
-	*(void **)srcp = src;
 	if (!overshadow_create(src, len, &to, flags))
 		return to;
 	munmap(src, len);
@@ -654,7 +659,9 @@ TEST_F_TIMEOUT(engine, debugger_during_copy, 120)
 	uint64_t got[PAGE_SZ / 8], *src, *to;
 	int fd, done;
 
-	to = create_with_engine(_metadata, variant->flags, len, seed, &src);
+	src = filled_source(len, seed);
+	ASSERT_NE(NULL, src);
+	to = create_with_engine(_metadata, variant->flags, src, len);
 	if (!to)
 		return;
 	fd = open("/proc/self/mem", O_RDWR);
@@ -685,20 +692,12 @@ TEST_F_TIMEOUT(engine, debugger_during_copy, 120)
 
 #define RAMDISK		"/dev/ram0"
 
-/* One page at @to through O_DIRECT to the ramdisk and back; 0 or errno. */
-static int direct_round_trip(const void *to, void *back)
+/* One page at @to through O_DIRECT to the ramdisk and back; 0 or -errno. */
+static int direct_round_trip(void *to, void *back, const char **failed)
 {
-	int fd, ret = 0;
+	int ret = direct_rw(RAMDISK, true, to, PAGE_SZ, 0, failed);
 
-	fd = open(RAMDISK, O_RDWR | O_DIRECT);
-	if (fd < 0)
-		return errno;
-	errno = EIO;
-	if (pwrite(fd, to, PAGE_SZ, 0) != (ssize_t)PAGE_SZ ||
-	    pread(fd, back, PAGE_SZ, 0) != (ssize_t)PAGE_SZ)
-		ret = errno;
-	close(fd);
-	return ret;
+	return ret ?: direct_rw(RAMDISK, false, back, PAGE_SZ, 0, failed);
 }
 
 /*
@@ -713,14 +712,15 @@ static void pin_calls(struct __test_metadata *_metadata, const char *src,
 	char *page = to + first * PAGE_SZ, *want = (char *)src + first * PAGE_SZ;
 	struct iovec local, remote;
 	int pfd[2], err;
+	const char *failed;
 	char *buf;
 
 	buf = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
 
-	err = direct_round_trip(page, buf);
-	EXPECT_EQ(0, err) TH_LOG("%s: O_DIRECT: %s", when, strerror(err));
+	err = direct_round_trip(page, buf, &failed);
+	EXPECT_EQ(0, err) TH_LOG("%s: O_DIRECT %s: %s", when, failed, strerror(-err));
 	EXPECT_EQ(0, memcmp(buf, want, PAGE_SZ)) TH_LOG("%s: O_DIRECT bytes", when);
 
 	page += PAGE_SZ;
@@ -786,7 +786,9 @@ TEST_F_TIMEOUT(engine, pins_during_copy, 120)
 
 	if (access(RAMDISK, W_OK))
 		SKIP(return, "no %s: O_DIRECT is not tested", RAMDISK);
-	to = create_with_engine(_metadata, variant->flags, len, seed, &src);
+	src = filled_source(len, seed);
+	ASSERT_NE(NULL, src);
+	to = create_with_engine(_metadata, variant->flags, src, len);
 	if (!to)
 		return;
 	ASSERT_EQ(0, overshadow_test(to, &before));

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "../kselftest_harness.h"
+#include "direct_io.h"
 #include "vblk_util.h"
 
 #define IMG		"/tmp/vblk-test.img"
@@ -66,26 +67,7 @@ static const char *rw_failed = "";
 static int rw_direct(const char *path, bool write, void *buf, size_t len,
 		     off_t off)
 {
-	ssize_t n;
-	int fd, err;
-
-	rw_failed = "open";
-	fd = open(path, (write ? O_WRONLY : O_RDONLY) | O_DIRECT);
-	if (fd < 0)
-		return -errno;
-	rw_failed = write ? "pwrite" : "pread";
-	n = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
-	if (n >= 0 && write) {
-		rw_failed = "fsync";
-		if (fsync(fd))
-			n = -1;
-	}
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	rw_failed = "short";
-	return n == (ssize_t)len ? 0 : -EIO;
+	return direct_rw(path, write, buf, len, off, &rw_failed);
 }
 
 FIXTURE(disk) {
