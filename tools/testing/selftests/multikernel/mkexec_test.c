@@ -16,9 +16,10 @@
  *   O_DIRECT on the program's buffers (EFAULT; O_DIRECT works copy-based);
  *   exit statuses
  *   (the code, 128 + a signal); a missing program (127), a dynamic one, a
- *   PIE and a truncated ELF (126); a partition that does not exist; then
- *   the partition stopped by force under a program blocked in a read of
- *   our pipe: mkexec exits 255 within 20 s and says so.
+ *   PIE and a truncated ELF (126); a partition that does not exist; two
+ *   programs at once (one blocked in a read of our pipe); then the
+ *   partition stopped by force under the blocked one: mkexec exits 255
+ *   within 20 s and says so.
  * - arguments: /dev/mkexec's and a session's ioctls and mapping refuse bad
  *   sizes (a 4 GiB one with E2BIG, unread), flags, reserved fields,
  *   strings, ranges and descriptors with their documented errno; a
@@ -805,8 +806,8 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 	};
 	char path[64], path2[64], port_s[16], want_line[32], sum[33];
 	long long mapped_msgs, copied_msgs, premapped_msgs;
+	struct mkx m = { 0 }, other = { 0 };
 	unsigned char *in, *want;
-	struct mkx m = { 0 };
 	const char *dyn;
 	long long t0;
 	int id, i, port, fd, used;
@@ -951,8 +952,14 @@ TEST_F_TIMEOUT(mkx, calls_then_stop, 300)
 	EXPECT_TRUE(m.status > 0 && m.status < 256 && m.elen > 0)
 		mkx_log(_metadata, &m, "a partition that does not exist");
 
-	/* Stopped by force under a program blocked in a read of our pipe. */
+	/* Two programs at once: one blocked in a read, one with its faults. */
 	start_blocked(_metadata, &m, id, self->prog, NULL);
+	mkx_run(_metadata, &other, id, NULL, self->prog, "efault", self->dir, NULL);
+	expect_end(_metadata, &other, "efault, beside a blocked program", 0, "ok efault\n", NULL);
+	free(other.obuf);
+	free(other.ebuf);
+
+	/* Stopped by force under that program, still blocked. */
 	t0 = ikc_now_ms();
 	EXPECT_EQ(0, mk_run("mkctl stop %d --force", id));
 	expect_lost(_metadata, &m, id, t0, "forced stop");
