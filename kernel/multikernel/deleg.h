@@ -16,6 +16,8 @@ enum mk_deleg_kind {
 
 enum mk_deleg_kind mk_deleg_kind(unsigned long nr);
 bool mk_deleg_rw_nr(unsigned long nr);
+bool mk_deleg_rw_fills(unsigned long nr);
+bool mk_deleg_rw_positional(unsigned long nr);
 
 /* How long a kernel waits for the other one before it gives up on it. */
 #define MK_DELEG_TIMEOUT	(10 * HZ)

@@ -114,6 +114,28 @@ bool mk_deleg_rw_nr(unsigned long nr)
 }
 
 /**
+ * mk_deleg_rw_fills() - whether such a call stores into its buffer
+ * @nr: read, write, pread64 or pwrite64
+ *
+ * Return: true for read and pread64.
+ */
+bool mk_deleg_rw_fills(unsigned long nr)
+{
+	return nr == __NR_read || nr == __NR_pread64;
+}
+
+/**
+ * mk_deleg_rw_positional() - whether such a call has an offset, args[3]
+ * @nr: read, write, pread64 or pwrite64
+ *
+ * Return: true for pread64 and pwrite64.
+ */
+bool mk_deleg_rw_positional(unsigned long nr)
+{
+	return nr == __NR_pread64 || nr == __NR_pwrite64;
+}
+
+/**
  * mk_deleg_kind() - where a delegated program's call runs
  * @nr: the system call number, as the program passed it
  *

@@ -64,8 +64,8 @@ static void *mk_deleg_copy_map(struct mk_deleg_proxy *p, u64 pa, size_t len)
 long mk_deleg_copy_serve(struct mk_deleg_proxy *p, unsigned int nr,
 			 const unsigned long *args)
 {
-	bool dest = nr == __NR_read || nr == __NR_pread64;
-	bool positional = nr == __NR_pread64 || nr == __NR_pwrite64;
+	bool dest = mk_deleg_rw_fills(nr);
+	bool positional = mk_deleg_rw_positional(nr);
 	struct iov_iter iter;
 	struct kvec vec = { .iov_len = args[2] };
 	struct file *file;
@@ -159,7 +159,7 @@ static long mk_deleg_copy_piece(struct mk_deleg_psess *s,
 				const unsigned long *args, char __user *ubuf,
 				size_t len, loff_t off)
 {
-	bool to_host = nr == __NR_write || nr == __NR_pwrite64;
+	bool to_host = !mk_deleg_rw_fills(nr);
 	void *buf = page_address(t->copy_buf);
 	unsigned long a[6] = { args[0], page_to_phys(t->copy_buf), len, off };
 	size_t bad;
@@ -195,7 +195,7 @@ static long mk_deleg_copy_piece(struct mk_deleg_psess *s,
 long mk_deleg_copy_call(struct mk_deleg_psess *s, unsigned long nr,
 			const unsigned long *args)
 {
-	bool positional = nr == __NR_pread64 || nr == __NR_pwrite64;
+	bool positional = mk_deleg_rw_positional(nr);
 	char __user *ubuf = (char __user *)args[1];
 	size_t len = min_t(size_t, args[2], MAX_RW_COUNT), done = 0, piece;
 	struct mk_deleg_pthread *t;

@@ -183,7 +183,7 @@ static int mk_deleg_premap_batch(struct mk_deleg_psess *s,
 void mk_deleg_premap_send(struct mk_deleg_psess *s, struct mk_deleg_pthread *t,
 			  unsigned long nr, const unsigned long *args)
 {
-	bool write = nr == __NR_read || nr == __NR_pread64;
+	bool write = mk_deleg_rw_fills(nr);
 	unsigned long start = le64_to_cpu(s->launch.va_start);
 	unsigned long end = le64_to_cpu(s->launch.va_end);
 	unsigned long va = args[1] & PAGE_MASK, last;
