@@ -14,6 +14,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -225,6 +226,10 @@ TEST_F_TIMEOUT(part, console, 120)
 	close(fd);
 }
 
+/* Where console_exchange() also keeps all it reads, when set. */
+static char *exchange_all;
+static size_t exchange_all_size, exchange_all_len;
+
 /*
  * Write @len bytes of @out to the console @fd while reading what comes
  * back, until @mark shows up or @ms pass; the tail of what came is left in
@@ -257,6 +262,10 @@ static long long console_exchange(int fd, const char *out, size_t len,
 		if (n <= 0)
 			continue;
 		*got += n;
+		if (exchange_all && exchange_all_len + n <= exchange_all_size) {
+			memcpy(exchange_all + exchange_all_len, buf, n);
+			exchange_all_len += n;
+		}
 		/* Keep the newest bytes in @tail. */
 		if ((size_t)n >= tail_size) {
 			memcpy(tail, buf + n - (tail_size - 1), tail_size - 1);
@@ -278,16 +287,40 @@ static long long console_exchange(int fd, const char *out, size_t len,
 }
 
 /*
+ * How many bytes of the @PASTE_SIZE pasted at @data came back as their
+ * echo at the start of @got (after the end of the line that asked for
+ * them), with ONLCR's "\r\n" for "\n".
+ */
+static size_t paste_echoed(const char *got, size_t len, const char *data,
+			   size_t *where)
+{
+	size_t i = 0, at = 0;
+
+	while (at < len && (got[at] == '\r' || got[at] == '\n'))
+		at++;
+	for (; i < PASTE_SIZE && at < len; i++, at++) {
+		if (data[i] == '\n') {
+			if (got[at] != '\r' || ++at == len)
+				break;
+		}
+		if (got[at] != data[i])
+			break;
+	}
+	*where = at;
+	return i;
+}
+
+/*
  * Text pasted into the partition's shell is echoed back while it arrives:
  * traffic both ways at once, measured against each direction alone in the
  * same run: output of the partition, and input without echo, raw and
  * through the line discipline's canonical mode as the paste goes.  A
  * console that resumed a full ring from a timer, and echoed a character
- * per host round trip, took minutes.  Now the paste costs about three
- * times the slower direction: the line discipline puts each echoed
- * character on its own, which neither direction alone does.  The bound
- * catches stalls with room for this machine's noise.  No byte may be
- * lost, and the shell answers after.
+ * per host round trip, took minutes.  Now the paste costs about the sum
+ * of both directions alone and a third more.  The bound catches stalls
+ * with room for this machine's noise.  No byte may be lost, nor its echo
+ * (the line discipline drops echo it finds no room for), and the shell
+ * answers after.
  */
 TEST_F_TIMEOUT(part, console_paste, 300)
 {
@@ -305,7 +338,8 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 		" echo P-$((5*2))\r";
 	long long t_out, t_in, t_cooked, t_paste, full0, full1, kicks0, kicks1;
 	char chan[48], tail[2048], *data;
-	size_t got, i;
+	char instead[80];
+	size_t got, i, echoed, at;
 	int fd;
 
 	ikc_chan(chan, sizeof(chan), self->peer, CONSOLE_SLOT);
@@ -348,14 +382,28 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 		TH_LOG("no prompt for the paste: \"%s\"", tail);
 	full0 = ikc_stat(chan, "full");
 	kicks0 = ikc_stat(chan, "msgs_rx");
+	exchange_all_size = 2 * PASTE_SIZE;
+	exchange_all = malloc(exchange_all_size);
+	ASSERT_NE(NULL, exchange_all);
+	exchange_all_len = 0;
 	t_paste = console_exchange(fd, data, PASTE_SIZE, "P-10", 240000, tail,
 				   sizeof(tail), &got);
+	echoed = paste_echoed(exchange_all, exchange_all_len, data, &at);
+	/* What came instead, for the log. */
+	for (i = 0; i < sizeof(instead) - 1 && at + i < exchange_all_len; i++)
+		instead[i] = isprint(exchange_all[at + i]) ? exchange_all[at + i] : '.';
+	instead[i] = '\0';
+	free(exchange_all);
+	exchange_all = NULL;
 	full1 = ikc_stat(chan, "full");
 	kicks1 = ikc_stat(chan, "msgs_rx");
 	ASSERT_GE(t_paste, 0)
 		TH_LOG("the shell did not answer after the paste: \"%s\"", tail);
 	EXPECT_NE(NULL, strstr(tail, "65536")) TH_LOG("paste lost: \"%s\"", tail);
-	EXPECT_GE(got, PASTE_SIZE);
+	/* Every character comes back once, in order, "\n" as "\r\n". */
+	EXPECT_EQ(PASTE_SIZE, echoed)
+		TH_LOG("the echo differs from the paste at byte %zu: \"%s\" came",
+		       echoed, instead);
 	ksft_print_msg("64 KiB: output %lld ms, input %lld ms raw, %lld ms cooked;"
 		       " paste with echo %lld ms, %.1fx the slower direction;"
 		       " ring full %lld times, %lld messages from the partition\n",
