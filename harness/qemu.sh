@@ -23,8 +23,10 @@ append+=" null_blk.gb=1 null_blk.poll_queues=1 ${MK_APPEND:-}"
 # No 5-level paging: under KASAN, 6.12 reports a false wild-memory-access
 # when an interrupt hits the boot CPU while identify_cpu() has cleared its
 # capabilities (pgtable_l5_enabled() reads false for that moment); it
-# came in about one run of ten.
+# came in about one run of ten.  Threads named by vCPU ("CPU 2/TCG"), so
+# that top -H on this machine shows which kernel's CPUs are busy.
 args=(-accel tcg -cpu max,la57=off -smp 4 -m 2G -nodefaults
+      -name mk,debug-threads=on
       -object memory-backend-ram,id=near,size=1536M
       -object memory-backend-ram,id=far,size=512M
       -numa node,nodeid=0,cpus=0-3,memdev=near -numa node,nodeid=1,memdev=far

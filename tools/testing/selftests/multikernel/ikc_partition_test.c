@@ -317,10 +317,11 @@ static size_t paste_echoed(const char *got, size_t len, const char *data,
  * through the line discipline's canonical mode as the paste goes.  A
  * console that resumed a full ring from a timer, and echoed a character
  * per host round trip, took minutes.  Now the paste costs about the sum
- * of both directions alone and a third more.  The bound catches stalls
- * with room for this machine's noise.  No byte may be lost, nor its echo
- * (the line discipline drops echo it finds no room for), and the shell
- * answers after.
+ * of both directions alone and a third to a half more (this machine is
+ * full: see ikc-virtio.rst).  The bound catches stalls with room for
+ * this machine's noise.  No byte may be lost, nor its echo (the line
+ * discipline drops echo it finds no room for), and the shell answers
+ * after.
  */
 TEST_F_TIMEOUT(part, console_paste, 300)
 {
