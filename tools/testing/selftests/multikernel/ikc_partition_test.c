@@ -287,7 +287,7 @@ static long long console_exchange(int fd, const char *out, size_t len,
 }
 
 /*
- * How many bytes of the @PASTE_SIZE pasted at @data came back as their
+ * How many of the PASTE_SIZE bytes pasted at @data came back as their
  * echo at the start of @got (after the end of the line that asked for
  * them), with ONLCR's "\r\n" for "\n".
  */
@@ -392,7 +392,8 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	echoed = paste_echoed(exchange_all, exchange_all_len, data, &at);
 	/* What came instead, for the log. */
 	for (i = 0; i < sizeof(instead) - 1 && at + i < exchange_all_len; i++)
-		instead[i] = isprint(exchange_all[at + i]) ? exchange_all[at + i] : '.';
+		instead[i] = isprint((unsigned char)exchange_all[at + i]) ?
+			     exchange_all[at + i] : '.';
 	instead[i] = '\0';
 	free(exchange_all);
 	exchange_all = NULL;
