@@ -316,12 +316,13 @@ static size_t paste_echoed(const char *got, size_t len, const char *data,
  * same run: output of the partition, and input without echo, raw and
  * through the line discipline's canonical mode as the paste goes.  A
  * console that resumed a full ring from a timer, and echoed a character
- * per host round trip, took minutes.  Now the paste costs about the sum
- * of both directions alone and a third to a half more (this machine is
- * full: see ikc-virtio.rst).  The bound catches stalls with room for
- * this machine's noise.  No byte may be lost, nor its echo (the line
- * discipline drops echo it finds no room for), and the shell answers
- * after.
+ * per host round trip, took minutes.  The paste moves the bytes of both
+ * directions: together they may go no slower than the slower direction
+ * alone, with a second for this machine's noise.  (Per direction the
+ * paste runs at 55-95% of the slower direction's rate here, where QEMU
+ * keeps the machine's cores busy in every phase: see ikc-virtio.rst.)
+ * No byte may be lost, nor its echo (the line discipline drops echo it
+ * finds no room for), and the shell answers after.
  */
 TEST_F_TIMEOUT(part, console_paste, 300)
 {
@@ -337,7 +338,8 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	static const char paste_cmd[] =
 		"echo R-$((3*3)); head -c $((1<<16)) >/tmp/p; wc -c </tmp/p;"
 		" echo P-$((5*2))\r";
-	long long t_out, t_in, t_cooked, t_paste, full0, full1, kicks0, kicks1;
+	long long t_out, t_in, t_cooked, t_paste, slower, full0, full1, kicks0,
+		kicks1;
 	char chan[48], tail[2048], *data;
 	char instead[80];
 	size_t got, i, echoed, at;
@@ -406,13 +408,16 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	EXPECT_EQ(PASTE_SIZE, echoed)
 		TH_LOG("the echo differs from the paste at byte %zu: \"%s\" came",
 		       echoed, instead);
+	slower = t_out > t_cooked ? t_out : t_cooked;
 	ksft_print_msg("64 KiB: output %lld ms, input %lld ms raw, %lld ms cooked;"
 		       " paste with echo %lld ms, %.1fx the slower direction;"
+		       " both ways at %.0f%% of its rate;"
 		       " ring full %lld times, %lld messages from the partition\n",
-		       t_out, t_in, t_cooked, t_paste,
-		       (double)t_paste / (t_out > t_cooked ? t_out : t_cooked),
+		       t_out, t_in, t_cooked, t_paste, (double)t_paste / slower,
+		       200.0 * slower / (t_paste ? t_paste : 1),
 		       full1 - full0, kicks1 - kicks0);
-	EXPECT_LE(t_paste, 6 * (t_out > t_cooked ? t_out : t_cooked) + 2000);
+	EXPECT_LE(t_paste, 2 * slower + 1000)
+		TH_LOG("longer than twice the slower direction and a second");
 	EXPECT_EQ(0, ikc_dev_num(chan, "errors"));
 	free(data);
 	close(fd);
