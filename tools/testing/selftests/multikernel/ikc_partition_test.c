@@ -286,6 +286,13 @@ static long long console_exchange(int fd, const char *out, size_t len,
 	return -1;
 }
 
+/* Phase marks for harness/qemu-cpu-phases.py, which times QEMU's CPUs. */
+static void paste_phase(const char *name, const char *what)
+{
+	ksft_print_msg("phase %s %s\n", name, what);
+	fflush(stdout);
+}
+
 /*
  * How many of the PASTE_SIZE bytes pasted at @data came back as their
  * echo at the start of @got (after the end of the line that asked for
@@ -355,8 +362,10 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 		data[i] = i % 64 == 63 ? '\n' : 'a' + i % 64 % 26;
 
 	/* Output alone. */
+	paste_phase("output", "begin");
 	t_out = console_exchange(fd, out_cmd, strlen(out_cmd), "O-6", 120000,
 				 tail, sizeof(tail), &got);
+	paste_phase("output", "end");
 	ASSERT_GE(t_out, 0) TH_LOG("no end of the output: \"%s\"", tail);
 	EXPECT_GE(got, PASTE_SIZE);
 
@@ -364,8 +373,10 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	ASSERT_LT(0, console_exchange(fd, in_cmd, strlen(in_cmd), "R-4", 30000,
 				      tail, sizeof(tail), &got))
 		TH_LOG("no prompt for the input: \"%s\"", tail);
+	paste_phase("raw", "begin");
 	t_in = console_exchange(fd, data, PASTE_SIZE, "I-8", 120000, tail,
 				sizeof(tail), &got);
+	paste_phase("raw", "end");
 	ASSERT_GE(t_in, 0) TH_LOG("no end of the input: \"%s\"", tail);
 	EXPECT_NE(NULL, strstr(tail, "65536")) TH_LOG("input lost: \"%s\"", tail);
 
@@ -373,8 +384,10 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	ASSERT_LT(0, console_exchange(fd, cooked_cmd, strlen(cooked_cmd), "R-6",
 				      30000, tail, sizeof(tail), &got))
 		TH_LOG("no prompt for the cooked input: \"%s\"", tail);
+	paste_phase("cooked", "begin");
 	t_cooked = console_exchange(fd, data, PASTE_SIZE, "C-12", 120000, tail,
 				    sizeof(tail), &got);
+	paste_phase("cooked", "end");
 	ASSERT_GE(t_cooked, 0) TH_LOG("no end of the cooked input: \"%s\"", tail);
 	EXPECT_NE(NULL, strstr(tail, "65536"))
 		TH_LOG("cooked input lost: \"%s\"", tail);
@@ -389,8 +402,10 @@ TEST_F_TIMEOUT(part, console_paste, 300)
 	exchange_all = malloc(exchange_all_size);
 	ASSERT_NE(NULL, exchange_all);
 	exchange_all_len = 0;
+	paste_phase("paste", "begin");
 	t_paste = console_exchange(fd, data, PASTE_SIZE, "P-10", 240000, tail,
 				   sizeof(tail), &got);
+	paste_phase("paste", "end");
 	echoed = paste_echoed(exchange_all, exchange_all_len, data, &at);
 	/* What came instead, for the log. */
 	for (i = 0; i < sizeof(instead) - 1 && at + i < exchange_all_len; i++)
